@@ -1,0 +1,244 @@
+// Stage 4: the one module that drives Chrome. One browser per run; each output gets a page
+// that loads over a private origin, so only the project's own files can reach it.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer-core';
+import { FONT_FAMILIES, fontPackageDir } from './fonts.js';
+
+/** Pages load from this origin; nothing is served for any other. */
+export const ORIGIN = 'http://shushuo.local';
+
+export const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+];
+
+export interface RendererOptions {
+  browserPath: string;
+  /** Folder whose files the page may load under /templates/ */
+  templatesDir: string;
+  log: (line: string) => void;
+  /** Time to wait for a page to say it is done, ms */
+  timeout?: number;
+}
+
+export interface PageJob {
+  /** Name for messages, e.g. poster-a2 */
+  name: string;
+  html: string;
+  /** Page size in CSS px (1/96 in), used as the viewport */
+  width: number;
+  height: number;
+}
+
+export interface PngJob extends PageJob {
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+}
+
+export class RenderError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RenderError';
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.js': 'text/javascript',
+};
+
+export class Renderer {
+  private constructor(
+    private readonly browser: Browser,
+    private readonly userDataDir: string,
+    private readonly options: RendererOptions,
+  ) {}
+
+  static async launch(options: RendererOptions): Promise<Renderer> {
+    const userDataDir = mkdtempSync(join(tmpdir(), 'shushuo-chrome-'));
+    try {
+      const browser = await puppeteer.launch({
+        executablePath: options.browserPath,
+        headless: true,
+        userDataDir,
+        args: LAUNCH_ARGS,
+      });
+      return new Renderer(browser, userDataDir, options);
+    } catch (err) {
+      rmSync(userDataDir, { recursive: true, force: true });
+      throw new RenderError(`could not start the browser at ${options.browserPath}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    rmSync(this.userDataDir, { recursive: true, force: true });
+  }
+
+  /** A PDF whose page size comes from the page's own @page rule. */
+  async pdf(job: PageJob, meta: { outline: boolean }): Promise<Uint8Array> {
+    const viewport = { width: Math.ceil(job.width), height: Math.ceil(job.height), deviceScaleFactor: 1 };
+    return this.withPage(job, viewport, async (page) =>
+      page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: meta.outline, timeout: 120_000 }),
+    );
+  }
+
+  /** A PNG of exactly widthPx × heightPx at the given dpi (CSS px are 1/96 in). */
+  async png(job: PngJob): Promise<Uint8Array> {
+    const scale = job.dpi / 96;
+    const cssWidth = job.widthPx / scale;
+    const cssHeight = job.heightPx / scale;
+    const viewport = { width: Math.ceil(cssWidth), height: Math.ceil(cssHeight), deviceScaleFactor: scale };
+    return this.withPage(job, viewport, async (page, cdp) => {
+      // The metrics override must be on the session that captures, or the capture comes out at scale 1.
+      await cdp.send('Emulation.setDeviceMetricsOverride', { ...viewport, mobile: false });
+      // A fractional clip gives exact pixel sizes; page.screenshot would round it to whole CSS px.
+      const shot = await cdp.send('Page.captureScreenshot', {
+        format: 'png',
+        clip: { x: 0, y: 0, width: cssWidth, height: cssHeight, scale: 1 },
+        captureBeyondViewport: false,
+        fromSurface: true,
+      });
+      return Buffer.from(shot.data, 'base64');
+    });
+  }
+
+  private async withPage<T>(
+    job: PageJob,
+    viewport: { width: number; height: number; deviceScaleFactor: number },
+    use: (page: Page, cdp: CDPSession) => Promise<T>,
+  ): Promise<T> {
+    const page = await this.browser.newPage();
+    const cdp = await page.createCDPSession();
+    try {
+      await page.setViewport(viewport);
+      await this.load(page, job);
+      await checkFonts(cdp, job.name);
+      return await use(page, cdp);
+    } catch (err) {
+      if (err instanceof RenderError) throw err;
+      throw new RenderError(`${job.name}: ${(err as Error).message}`, { cause: err });
+    } finally {
+      await cdp.detach().catch(() => undefined);
+      await page.close().catch(() => undefined);
+    }
+  }
+
+  /** Load the page offline and wait until its fonts are ready and it has said it is done. */
+  private async load(page: Page, job: PageJob): Promise<void> {
+    const { log } = this.options;
+    const failures: string[] = [];
+    page.on('console', (msg) => log(`  [${job.name} console.${msg.type()}] ${msg.text()}`));
+    page.on('pageerror', (err) => failures.push(`script error: ${(err as Error).message}`));
+    page.on('requestfailed', (req) => {
+      const why = req.failure()?.errorText ?? 'failed';
+      log(`  [${job.name}] request ${why}: ${req.url()}`);
+      if (req.url().startsWith(ORIGIN)) failures.push(`missing asset ${req.url().slice(ORIGIN.length)}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400) failures.push(`${res.status()} for ${res.url().replace(ORIGIN, '')}`);
+    });
+    await page.setRequestInterception(true);
+    page.on('request', (req) => this.serve(req, job));
+
+    await page.goto(`${ORIGIN}/${job.name}.html`, { waitUntil: 'load', timeout: this.options.timeout ?? 60_000 });
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    const done = await page
+      .waitForFunction(() => (window as unknown as { shushuoDone?: unknown }).shushuoDone, { timeout: this.options.timeout ?? 60_000 })
+      .then((h) => h.jsonValue() as Promise<{ problems: string[] }>);
+    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems))];
+    if (problems.length > 0) throw new RenderError(`${job.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
+  }
+
+  private serve(req: HTTPRequest, job: PageJob): void {
+    const url = req.url();
+    if (url.startsWith('data:')) return void req.continue();
+    if (!url.startsWith(`${ORIGIN}/`)) return void req.abort('blockedbyclient');
+    const path = decodeURIComponent(new URL(url).pathname);
+    if (path === `/${job.name}.html`) {
+      return void req.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: job.html });
+    }
+    const file = this.assetFile(path);
+    if (!file) return void req.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
+    try {
+      const body = readFileSync(file);
+      req.respond({ status: 200, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body });
+    } catch {
+      req.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
+    }
+  }
+
+  /** /templates/x.css → templates folder; /fonts/@fontsource/pkg/x → that package. Nothing else. */
+  private assetFile(path: string): string | undefined {
+    const inside = (root: string, rest: string) => {
+      const file = normalize(join(root, rest));
+      return file.startsWith(root + sep) ? file : undefined;
+    };
+    if (path.startsWith('/templates/')) return inside(this.options.templatesDir, path.slice('/templates/'.length));
+    const m = /^\/fonts\/(@fontsource\/[a-z0-9-]+)\/(.+)$/.exec(path);
+    if (m) return inside(fontPackageDir(m[1]!), m[2]!);
+    return undefined;
+  }
+}
+
+/** Runs in the page: boxes marked data-fit whose text overflows them, and content wider than the page. */
+function layoutProblems(): string[] {
+  const problems: string[] = [];
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-fit]'))) {
+    if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
+      const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
+      problems.push(`<${el.tagName.toLowerCase()} class="${el.className}"> "${text}" does not fit: needs ${el.scrollWidth}×${el.scrollHeight} px, has ${el.clientWidth}×${el.clientHeight} px`);
+    }
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    const wide = Array.from(document.querySelectorAll<HTMLElement>('body *')).find((el) => el.getBoundingClientRect().right > window.innerWidth + 1);
+    const what = wide ? `<${wide.tagName.toLowerCase()} class="${wide.getAttribute('class') ?? ''}">` : 'something';
+    problems.push(`the content is ${document.documentElement.scrollWidth} px wide, the page ${window.innerWidth} px (first too wide: ${what})`);
+  }
+  return problems;
+}
+
+/** Ask Chrome which font really drew each text node: a silent fallback to a system font fails the render. */
+async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: false });
+  type DomNode = { nodeId: number; nodeType: number; nodeName: string; nodeValue: string; children?: DomNode[] };
+  const withText: { nodeId: number; text: string }[] = [];
+  const walk = (node: DomNode) => {
+    if (['SCRIPT', 'STYLE', 'HEAD', 'TITLE', 'DESC'].includes(node.nodeName.toUpperCase())) return;
+    const text = (node.children ?? []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').trim();
+    if (text) withText.push({ nodeId: node.nodeId, text });
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(root as DomNode);
+  const strays = new Map<string, string>();
+  for (const { nodeId, text } of withText) {
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    for (const f of fonts) {
+      // Web fonts report the name inside the file (e.g. "Noto Serif SC ExtraLight Black").
+      const ours = f.isCustomFont && [...FONT_FAMILIES].some((family) => f.familyName.startsWith(family));
+      if (!ours && !strays.has(f.familyName)) strays.set(f.familyName, text.slice(0, 30));
+    }
+  }
+  if (strays.size > 0) {
+    const list = [...strays].map(([family, text]) => `"${family}" drew part of "${text}"`).join('; ');
+    throw new RenderError(`${name}: expected only the project's fonts (${[...FONT_FAMILIES].join(', ')}), received a fallback font: ${list}. A character is missing from the project's fonts or a style names another font.`);
+  }
+  await cdp.send('CSS.disable');
+  await cdp.send('DOM.disable');
+}

@@ -1,0 +1,202 @@
+// Stage 2: from validated data to what the templates show. Charts are chosen by rule,
+// so a new speech's data file needs no code:
+//   percentages with a complement of one figure → coverage bars (grouped by item)
+//   percentages with a complement of several    → one stacked bar
+//   other shares (0–100%)                       → a ring
+//   small whole counts (≤ 60)                   → a unit chart
+//   everything else                             → a big-number callout
+
+import { bigNumber, coverageBars, ring, stackedBar, structureDiagram, unitChart } from './charts/index.js';
+import type { DerivedFigure, Figure, SpeechData, StructureItem } from './data/types.js';
+import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatIssue, type FormattedFigure } from './format.js';
+
+export interface FigureView extends FormattedFigure {
+  id: string;
+  label: string;
+  fragment: string;
+  /** Where in the speech: 二、着力打造坚强战斗堡垒 · （三）以基础建设为保障… */
+  where: string;
+}
+
+export interface ChartView {
+  id: string;
+  kind: 'big-number' | 'ring' | 'coverage-bars' | 'stacked-bar' | 'unit' | 'structure';
+  svg: string;
+  caption: string;
+}
+
+export interface ItemView {
+  id: string;
+  /** 一是 / （一） */
+  marker: string;
+  title: string;
+  figures: FigureView[];
+}
+
+export interface SectionView {
+  id: string;
+  /** 一、 */
+  heading: string;
+  title: string;
+  groups: { name: string; items: ItemView[] }[];
+  charts: ChartView[];
+}
+
+export interface DerivedView {
+  id: string;
+  label: string;
+  text: string;
+  from: string;
+}
+
+export interface View {
+  lang: string;
+  doc: SpeechData['document'] & { issueText: string; issuedText: string; speechDateText: string };
+  figures: FigureView[];
+  highlights: FigureView[];
+  sections: SectionView[];
+  structure: ChartView;
+  derived: DerivedView[];
+}
+
+const MAX_UNIT_ICONS = 60;
+
+export function buildView(data: SpeechData): View {
+  const { document: doc, structure, figures, derived } = data;
+  const itemTitle = new Map<string, { marker: string; title: string; part: string }>();
+  structure.review.achievements.forEach((x, i) => itemTitle.set(x.id, { marker: `${chineseOrdinal(i + 1)}是`, title: x.title, part: 'review' }));
+  structure.review.problems.forEach((x, i) => itemTitle.set(x.id, { marker: `${chineseOrdinal(i + 1)}是`, title: x.title, part: 'review' }));
+  for (const part of structure.parts) {
+    part.items.forEach((x, i) => itemTitle.set(x.id, { marker: `（${chineseOrdinal(i + 1)}）`, title: x.title, part: part.id }));
+  }
+  const partTitle = (id: string) => {
+    if (id === 'review') return structure.review.title;
+    const p = structure.parts.find((x) => x.id === id)!;
+    return `${p.numeral}、${p.title}`;
+  };
+  const figureView = (f: Figure): FigureView => {
+    const item = f.item ? itemTitle.get(f.item) : undefined;
+    return {
+      id: f.id,
+      label: f.label,
+      fragment: f.fragment,
+      where: item ? `${partTitle(f.part)} · ${item.marker}${item.title}` : partTitle(f.part),
+      ...formatFigure(f),
+    };
+  };
+  const views = figures.map(figureView);
+  const viewOf = new Map(views.map((v) => [v.id, v]));
+
+  const itemViews = (items: StructureItem[], marker: (i: number) => string): ItemView[] =>
+    items.map((x, i) => ({ id: x.id, marker: marker(i), title: x.title, figures: figures.filter((f) => f.item === x.id).map((f) => viewOf.get(f.id)!) }));
+  const shi = (i: number) => `${chineseOrdinal(i + 1)}是`;
+  const paren = (i: number) => `（${chineseOrdinal(i + 1)}）`;
+
+  const sections: SectionView[] = [
+    {
+      id: 'review',
+      heading: '',
+      title: structure.review.title,
+      groups: [
+        { name: '主要成绩', items: itemViews(structure.review.achievements, shi) },
+        { name: '存在问题', items: itemViews(structure.review.problems, shi) },
+      ],
+      charts: chartsFor(figures.filter((f) => f.part === 'review'), derived, 'review'),
+    },
+    ...structure.parts.map((p) => ({
+      id: p.id,
+      heading: `${p.numeral}、`,
+      title: p.title,
+      groups: [{ name: p.itemsName, items: itemViews(p.items, paren) }],
+      charts: chartsFor(figures.filter((f) => f.part === p.id), derived, p.id),
+    })),
+  ];
+
+  const derivedViews = derived.map((d) => ({
+    id: d.id,
+    label: d.label,
+    text: formatDerived(d),
+    from: d.from.map((id) => `${viewOf.get(id)!.label}${viewOf.get(id)!.text}`).join('、'),
+  }));
+
+  return {
+    lang: 'zh-CN',
+    doc: { ...doc, issueText: formatIssue(doc.issue), issuedText: formatDate(doc.issued), speechDateText: formatDate(doc.speechDate) },
+    figures: views,
+    highlights: pickHighlights(figures).map((f) => viewOf.get(f.id)!),
+    sections,
+    structure: {
+      id: 'structure',
+      kind: 'structure',
+      svg: structureDiagram(structure, { id: 'structure', width: 1000 }),
+      caption: '讲话结构：工作回顾与三个部分',
+    },
+    derived: derivedViews,
+  };
+}
+
+/** Charts for one part's figures, in the order the figures appear. */
+export function chartsFor(figures: Figure[], derived: DerivedFigure[], prefix: string): ChartView[] {
+  const charts: ChartView[] = [];
+  const used = new Set<string>();
+  const byId = new Map(figures.map((f) => [f.id, f]));
+
+  for (const f of figures) {
+    if (used.has(f.id)) continue;
+    const complements = derived.filter((d) => d.from.includes(f.id));
+    const multi = complements.find((d) => d.from.length > 1 && d.from.every((id) => byId.has(id)));
+    if (multi) {
+      const parts = multi.from.map((id) => byId.get(id)!);
+      parts.forEach((p) => used.add(p.id));
+      const segments = [...parts.map((p) => ({ figure: p as Figure | DerivedFigure })), { figure: multi as Figure | DerivedFigure }];
+      charts.push({
+        id: `${prefix}-${multi.id}`,
+        kind: 'stacked-bar',
+        svg: stackedBar(segments, { id: `${prefix}-${multi.id}`, width: 640 }),
+        caption: `${parts.map((p) => `${p.label}${formatFigure(p).text}`).join('，')}；${multi.label}${formatDerived(multi)}`,
+      });
+      continue;
+    }
+    const single = complements.find((d) => d.from.length === 1);
+    if (single) {
+      // Every figure of this part with a one-figure complement joins the same bars.
+      const rows = figures
+        .filter((g) => !used.has(g.id))
+        .map((g) => ({ figure: g, gap: derived.find((d) => d.from.length === 1 && d.from[0] === g.id) }))
+        .filter((r) => r.gap && r.figure.item === f.item);
+      rows.forEach((r) => used.add(r.figure.id));
+      const id = `${prefix}-${f.id}-bars`;
+      charts.push({
+        id,
+        kind: 'coverage-bars',
+        svg: coverageBars(rows.map((r) => ({ figure: r.figure, gap: r.gap })), { id, width: 640 }),
+        caption: rows.map((r) => `${r.figure.label}${formatFigure(r.figure).text}`).join('，'),
+      });
+      continue;
+    }
+    used.add(f.id);
+    const id = `${prefix}-${f.id}`;
+    const text = formatFigure(f).text;
+    if (f.unit === '%' && f.value >= 0 && f.value <= 100) {
+      charts.push({ id, kind: 'ring', svg: ring(f, { id, size: 200 }), caption: `${f.label}${text}` });
+    } else if (f.unit !== '%' && Number.isInteger(f.value) && f.value > 0 && f.value <= MAX_UNIT_ICONS && !f.unit.includes('元')) {
+      charts.push({ id, kind: 'unit', svg: unitChart(f, { id, width: 640 }), caption: `${f.label}：${text}` });
+    } else {
+      charts.push({ id, kind: 'big-number', svg: bigNumber(f, { id, width: 300, height: 170 }), caption: `${f.label}：${text}` });
+    }
+  }
+  return charts;
+}
+
+/** Up to four figures to lead with: one from each item that has figures, first come first. */
+function pickHighlights(figures: Figure[]): Figure[] {
+  const seen = new Set<string>();
+  const out: Figure[] = [];
+  for (const f of figures) {
+    const key = f.item ?? f.part;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out.slice(0, 4);
+}

@@ -1,0 +1,41 @@
+// Stage 6: writing files. Each file goes to a temp file in the same folder and is then
+// renamed over the target, so a killed run never leaves half a PDF where a good one stood.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface ManifestEntry {
+  file: string;
+  bytes: number;
+  sha256: string;
+  /** PDF: page count and first-page size in pt */
+  pages?: number;
+  pageSize?: { width: number; height: number; unit: 'pt' };
+  /** PNG: pixel size and stored DPI */
+  pixels?: { width: number; height: number };
+  dpi?: number;
+}
+
+export function writeAtomic(file: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export function writeManifest(outDir: string, entries: ManifestEntry[], extra: Record<string, unknown>): string {
+  const file = join(outDir, 'manifest.json');
+  const sorted = [...entries].sort((a, b) => a.file.localeCompare(b.file));
+  writeAtomic(file, `${JSON.stringify({ ...extra, files: sorted }, null, 2)}\n`);
+  return file;
+}
