@@ -29,7 +29,7 @@ function pdffonts(file: string): { name: string; type: string; emb: string }[] {
   });
 }
 
-const pdftext = (file: string) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+const pdftext = (file: string) => execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
 
 async function outlineTitles(file: string): Promise<string[]> {
   const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
@@ -132,7 +132,7 @@ describe('rendering the default data in Chrome', { timeout: 300_000 }, () => {
     assert.match(text, /工\s*作\s*通\s*报/);
     assert.match(text, /第10期/);
     assert.match(text, /2018年2月12日/);
-    assert.match(text, /— 2 —/, 'page numbers');
+    assert.match(text, /—\s*2\s*—/, "page numbers");
   });
 
   it('poster-a2.png: exactly 4961×7016 px with 300 dpi stored', async () => {

@@ -169,10 +169,14 @@ export function structureDiagram(structure: Structure, options: StructureDiagram
   ];
   const lists = columns.flatMap((col) => col.lists);
   const available = width - 2 * PAD - GAP * (lists.length - 1);
-  const minTotal = lists.reduce((sum, l) => sum + l.minWidth, 0);
-  if (available < minTotal) {
-    throw new Error(`structureDiagram: options.width: ${width} is too narrow for ${lists.length} lists (need at least ${Math.ceil(width - available + minTotal)})`);
+  const floor = MIN_LIST_WIDTH * lists.length;
+  if (available < floor) {
+    throw new Error(`structureDiagram: options.width: ${width} is too narrow for ${lists.length} lists (need at least ${Math.ceil(width - available + floor)})`);
   }
+  // Two-line headings are a wish: when the width is short, the wish shrinks.
+  const wish = lists.reduce((sum, l) => sum + l.minWidth - MIN_LIST_WIDTH, 0);
+  const share = wish > 0 ? Math.min(1, (available - floor) / wish) : 0;
+  for (const l of lists) l.minWidth = MIN_LIST_WIDTH + (l.minWidth - MIN_LIST_WIDTH) * share;
   const listWidths = balanceWidths(lists, available);
   const listX: number[] = [];
   listWidths.reduce((x, w) => (listX.push(x), x + w + GAP), PAD);
