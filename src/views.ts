@@ -21,7 +21,12 @@ export interface FigureView extends FormattedFigure {
 export interface ChartView {
   id: string;
   kind: 'big-number' | 'ring' | 'coverage-bars' | 'stacked-bar' | 'unit' | 'structure';
+  /** Wide charts take two columns of a grid */
+  wide: boolean;
+  /** Columns to span in a four-column grid, so rows end flush (see gridSpans) */
+  span: number;
   svg: string;
+  /** The words of the speech the chart shows, so a reader can find them */
   caption: string;
 }
 
@@ -60,6 +65,19 @@ export interface View {
 }
 
 const MAX_UNIT_ICONS = 60;
+const SMALL_UNIT_ICONS = 12;
+
+/** 原文：“…” for the distinct fragments of some figures. */
+function quote(figures: Figure[]): string {
+  return `原文：${[...new Set(figures.map((f) => f.fragment))].map((q) => `“${q}”`).join('……')}。`;
+}
+
+function iconFor(unit: string): 'dot' | 'flag' | 'house' | 'person' {
+  if (unit.includes('村')) return 'house';
+  if (unit.includes('轮') || unit.includes('次')) return 'flag';
+  if (unit.includes('人')) return 'person';
+  return 'dot';
+}
 
 export function buildView(data: SpeechData): View {
   const { document: doc, structure, figures, derived } = data;
@@ -101,14 +119,14 @@ export function buildView(data: SpeechData): View {
         { name: '主要成绩', items: itemViews(structure.review.achievements, shi) },
         { name: '存在问题', items: itemViews(structure.review.problems, shi) },
       ],
-      charts: chartsFor(figures.filter((f) => f.part === 'review'), derived, 'review'),
+      charts: gridSpans(chartsFor(figures.filter((f) => f.part === 'review'), derived, 'review'), GRID_COLUMNS),
     },
     ...structure.parts.map((p) => ({
       id: p.id,
       heading: `${p.numeral}、`,
       title: p.title,
       groups: [{ name: p.itemsName, items: itemViews(p.items, paren) }],
-      charts: chartsFor(figures.filter((f) => f.part === p.id), derived, p.id),
+      charts: gridSpans(chartsFor(figures.filter((f) => f.part === p.id), derived, p.id), GRID_COLUMNS),
     })),
   ];
 
@@ -128,6 +146,8 @@ export function buildView(data: SpeechData): View {
     structure: {
       id: 'structure',
       kind: 'structure',
+      wide: true,
+      span: GRID_COLUMNS,
       svg: structureDiagram(structure, { id: 'structure', width: 1000 }),
       caption: '讲话结构：工作回顾与三个部分',
     },
@@ -135,9 +155,27 @@ export function buildView(data: SpeechData): View {
   };
 }
 
+const GRID_COLUMNS = 4;
+
+/** Give each chart a column span (1, or 2 when wide) and widen the last chart of a row that would end short. */
+export function gridSpans(charts: Omit<ChartView, 'span'>[], columns: number): ChartView[] {
+  const out: ChartView[] = [];
+  let used = 0;
+  charts.forEach((chart, i) => {
+    const span = Math.min(chart.wide ? 2 : 1, columns);
+    if (used + span > columns) used = 0;
+    used += span;
+    const next = charts[i + 1];
+    const rowEnds = !next || used + Math.min(next.wide ? 2 : 1, columns) > columns;
+    out.push({ ...chart, span: rowEnds ? span + (columns - used) : span });
+    if (rowEnds) used = 0;
+  });
+  return out;
+}
+
 /** Charts for one part's figures, in the order the figures appear. */
-export function chartsFor(figures: Figure[], derived: DerivedFigure[], prefix: string): ChartView[] {
-  const charts: ChartView[] = [];
+export function chartsFor(figures: Figure[], derived: DerivedFigure[], prefix: string): Omit<ChartView, 'span'>[] {
+  const charts: Omit<ChartView, 'span'>[] = [];
   const used = new Set<string>();
   const byId = new Map(figures.map((f) => [f.id, f]));
 
@@ -152,8 +190,9 @@ export function chartsFor(figures: Figure[], derived: DerivedFigure[], prefix: s
       charts.push({
         id: `${prefix}-${multi.id}`,
         kind: 'stacked-bar',
+        wide: true,
         svg: stackedBar(segments, { id: `${prefix}-${multi.id}`, width: 640 }),
-        caption: `${parts.map((p) => `${p.label}${formatFigure(p).text}`).join('，')}；${multi.label}${formatDerived(multi)}`,
+        caption: `${quote(parts)}${multi.label}${formatDerived(multi)}由原文数据推算。`,
       });
       continue;
     }
@@ -169,20 +208,22 @@ export function chartsFor(figures: Figure[], derived: DerivedFigure[], prefix: s
       charts.push({
         id,
         kind: 'coverage-bars',
+        wide: true,
         svg: coverageBars(rows.map((r) => ({ figure: r.figure, gap: r.gap })), { id, width: 640 }),
-        caption: rows.map((r) => `${r.figure.label}${formatFigure(r.figure).text}`).join('，'),
+        caption: `${quote(rows.map((r) => r.figure))}未覆盖部分为推算值。`,
       });
       continue;
     }
     used.add(f.id);
     const id = `${prefix}-${f.id}`;
-    const text = formatFigure(f).text;
+    const caption = quote([f]);
     if (f.unit === '%' && f.value >= 0 && f.value <= 100) {
-      charts.push({ id, kind: 'ring', svg: ring(f, { id, size: 200 }), caption: `${f.label}${text}` });
+      charts.push({ id, kind: 'ring', wide: false, svg: ring(f, { id, size: 190 }), caption });
     } else if (f.unit !== '%' && Number.isInteger(f.value) && f.value > 0 && f.value <= MAX_UNIT_ICONS && !f.unit.includes('元')) {
-      charts.push({ id, kind: 'unit', svg: unitChart(f, { id, width: 640 }), caption: `${f.label}：${text}` });
+      const wide = f.value > SMALL_UNIT_ICONS;
+      charts.push({ id, kind: 'unit', wide, svg: unitChart(f, { id, width: wide ? 640 : 300, icon: iconFor(f.unit), ...(wide ? {} : { columns: f.value }) }), caption });
     } else {
-      charts.push({ id, kind: 'big-number', svg: bigNumber(f, { id, width: 300, height: 170 }), caption: `${f.label}：${text}` });
+      charts.push({ id, kind: 'big-number', wide: false, svg: bigNumber(f, { id, width: 300, height: 170 }), caption });
     }
   }
   return charts;

@@ -161,7 +161,7 @@ export function stackedBar(segments: readonly StackedSegment[], options: Stacked
   // Leaders that go right bend nearer the bar the further right they start, those that go
   // left the further left they start, so no leader crosses another.
   const bends = (row: Outside[]) => {
-    const lx = row.map((o) => Math.min(Math.max(o.cx, o.left + 4), o.left + o.width - 4));
+    const lx = row.map((o) => Math.min(Math.max(o.cx, o.left + 1), o.left + o.width - 1));
     const right = row.map((o, i) => lx[i]! - o.cx > 0.5);
     const left = row.map((o, i) => o.cx - lx[i]! > 0.5);
     const level = row.map((_, i) =>

@@ -67,8 +67,9 @@ export function resolveTheme(chart: string, options: BaseOptions): Theme {
 // ---------------------------------------------------------------------------
 // Output
 
+/** Escape text for a text node or a double-quoted attribute. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** A number for the SVG markup, rounded to at most 3 decimals. */
@@ -120,7 +121,6 @@ export function svgDocument(spec: DocumentSpec): string {
     height: spec.height,
     role: 'img',
     'aria-labelledby': `${id}-title ${id}-desc`,
-    id,
     class: `shushuo-chart shushuo-${spec.kind}`,
   });
   return (
