@@ -148,7 +148,7 @@ export function buildView(data: SpeechData): View {
       kind: 'structure',
       wide: true,
       span: GRID_COLUMNS,
-      svg: structureDiagram(structure, { id: 'structure', width: 1000 }),
+      svg: structureDiagram(structure, { id: 'structure', width: 760 }),
       caption: '讲话结构：工作回顾与三个部分',
     },
     derived: derivedViews,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,6 +13,7 @@ describe('writeAtomic', () => {
     writeAtomic(file, 'new content');
     assert.equal(readFileSync(file, 'utf8'), 'new content');
     assert.deepEqual(readdirSync(dir), ['poster.pdf']);
+    rmSync(dir, { recursive: true });
   });
 
   it('keeps the old file when the write fails', () => {
@@ -24,5 +25,6 @@ describe('writeAtomic', () => {
     mkdirSync(blocker);
     assert.throws(() => writeAtomic(file, 'half'));
     assert.equal(readFileSync(file, 'utf8'), 'good');
+    rmSync(dir, { recursive: true });
   });
 });
