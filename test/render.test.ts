@@ -183,6 +183,15 @@ describe('the command line', { timeout: 120_000 }, () => {
     assert.equal(existsSync(CLI_OUT), false, 'nothing written for invalid data');
   });
 
+  it('a character the fonts lack exits 2 and names the character, the field and the font', () => {
+    const bad = 'test/__output__/glyph.yaml';
+    execFileSync('sh', ['-c', `sed 's/speaker: 李亚/speaker: 李劐/' ${DATA} > ${bad}`]);
+    const r = run('render', '--data', bad, '--out', CLI_OUT);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /glyph\.yaml document\.speaker: the character "劐" \(U\+5290\) is not in Noto Serif SC/);
+    assert.equal(existsSync(CLI_OUT), false);
+  });
+
   it('an unknown output name exits 2', () => {
     const r = run('render', '--data', DATA, '--out', CLI_OUT, '--only', 'poster-a9');
     assert.equal(r.status, 2);
