@@ -125,7 +125,9 @@ function checkGlyphs(data: SpeechData): void {
   walk({ document: data.document, structure: data.structure, figures: data.figures, derived: data.derived }, '');
   const problems = [FONTS.serif, FONTS.sans].flatMap((face) => missingGlyphs(texts, face));
   if (problems.length > 0) {
-    const lines = problems.map((p) => `${data.file} ${p.field}: the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.family}; rewrite it or use a font that has it`);
+    const text = readFileSync(data.file, 'utf8');
+    const lineOf = (char: string) => text.slice(0, Math.max(0, text.indexOf(char))).split('\n').length;
+    const lines = problems.map((p) => `${data.file}:${lineOf(p.char)} ${p.field}: the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.family}; rewrite it or use a font that has it`);
     throw new GlyphError(lines.join('\n'));
   }
 }

@@ -188,7 +188,7 @@ describe('the command line', { timeout: 120_000 }, () => {
     execFileSync('sh', ['-c', `sed 's/speaker: 李亚/speaker: 李劐/' ${DATA} > ${bad}`]);
     const r = run('render', '--data', bad, '--out', CLI_OUT);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /glyph\.yaml document\.speaker: the character "劐" \(U\+5290\) is not in Noto Serif SC/);
+    assert.match(r.stderr, /glyph\.yaml:\d+ document\.speaker: the character "劐" \(U\+5290\) is not in Noto Serif SC/);
     assert.equal(existsSync(CLI_OUT), false);
   });
 
