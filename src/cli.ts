@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { BrowserNotFound } from './browser.js';
 import { DataError, GlyphError, OUTPUTS, render, validate } from './index.js';
+import { selectOutputs } from './outputs.js';
 
 const USAGE = `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
@@ -55,8 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-      const unknown = (only ?? []).filter((n) => !OUTPUTS.some((o) => o.name === n));
-      if (unknown.length) throw new UsageError(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, received ${unknown.join(', ')}`);
+      try {
+        selectOutputs(only);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
       await render({ data: values.data, out: values.out, only, browser: values.browser, log: err });
       return 0;
     }
