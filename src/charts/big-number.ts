@@ -4,7 +4,7 @@
 // 近40%), styled by part: qualifier small, number large serif red, unit medium.
 // A short red rule separates the number from the wrapped label.
 
-import { figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
+import { displayStyle, figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
 import {
   ASCENT,
   DESCENT,
@@ -42,7 +42,7 @@ const MIN_NUMBER_SIZE = 16;
 
 export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string {
   const theme = resolveTheme('bigNumber', options);
-  const { palette: c, sans, serif } = theme;
+  const { palette: c, sans } = theme;
   const width = options.width ?? 360;
   const labelSize = options.labelSize ?? 16;
   const align: Anchor = options.align ?? 'middle';
@@ -50,13 +50,7 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
 
   const parts = figureParts(figure);
   const label = options.label ?? figure.label;
-  const base: FigureStyle = {
-    prefix: { size: 0.36, family: sans, weight: 700, fill: c.ink },
-    number: { size: 1, family: serif, weight: 900, fill: c.red },
-    unit: { size: 0.46, family: serif, weight: 700, fill: c.red },
-    suffix: { size: 0.36, family: sans, weight: 700, fill: c.ink },
-    mark: { size: 0.26, family: sans, weight: 400, fill: c.grey },
-  };
+  const base: FigureStyle = displayStyle(theme, 1, { qualifier: 0.36, unit: 0.46, mark: 0.26 });
 
   // 1. Number size: as asked, then shrunk to the width.
   const inner = width - 2 * PAD;

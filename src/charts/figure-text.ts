@@ -3,7 +3,7 @@
 
 import type { DerivedFigure, Figure } from '../data/types.js';
 import { formatDerived, formatFigure } from '../format.js';
-import type { Run, Weight } from './svg.js';
+import type { Run, Theme, Weight } from './svg.js';
 
 export type AnyFigure = Figure | DerivedFigure;
 
@@ -70,5 +70,17 @@ export function inlineStyle(size: number, family: string, fill: string, markFill
     unit: { size, family, weight: 700, fill },
     suffix: { size, family, weight: 700, fill },
     mark: { size, family, weight: 400, fill: markFill },
+  };
+}
+
+/** The look of a displayed figure: qualifiers in ink sans, number and unit in red serif, the derived mark in grey. */
+export function displayStyle(theme: Theme, number: number, sizes: { qualifier: number; unit: number; mark: number }): FigureStyle {
+  const { palette: c, sans, serif } = theme;
+  return {
+    prefix: { size: sizes.qualifier, family: sans, weight: 700, fill: c.ink },
+    number: { size: number, family: serif, weight: 900, fill: c.red },
+    unit: { size: sizes.unit, family: serif, weight: 700, fill: c.red },
+    suffix: { size: sizes.qualifier, family: sans, weight: 700, fill: c.ink },
+    mark: { size: sizes.mark, family: sans, weight: 400, fill: c.grey },
   };
 }

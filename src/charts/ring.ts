@@ -3,7 +3,7 @@
 // The printed figure sits in the centre, the label below the ring.
 
 import { arc } from 'd3';
-import { figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
+import { displayStyle, figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
 import {
   ASCENT,
   DESCENT,
@@ -34,7 +34,7 @@ const LINE_HEIGHT = 1.45;
 
 export function ring(figure: AnyFigure, options: RingOptions): string {
   const theme = resolveTheme('ring', options);
-  const { palette: c, sans, serif } = theme;
+  const { palette: c, sans } = theme;
   if (figure.unit !== '%') {
     throw new Error(`ring: figure "${figure.id}": expected unit "%", received "${figure.unit}" (use bigNumber for counts and amounts)`);
   }
@@ -64,13 +64,7 @@ export function ring(figure: AnyFigure, options: RingOptions): string {
 
   // 2. The figure in the centre, fitted inside the hole; a derived marker goes on a second line.
   const parts = figureParts(figure);
-  const base: FigureStyle = {
-    prefix: { size: 0.42, family: sans, weight: 700, fill: c.ink },
-    number: { size: 1, family: serif, weight: 900, fill: c.red },
-    unit: { size: 0.55, family: serif, weight: 700, fill: c.red },
-    suffix: { size: 0.42, family: sans, weight: 700, fill: c.ink },
-    mark: { size: 0.3, family: sans, weight: 400, fill: c.grey },
-  };
+  const base: FigureStyle = displayStyle(theme, 1, { qualifier: 0.42, unit: 0.55, mark: 0.3 });
   const hole = 2 * r0 * 0.8;
   const numberSize = Math.min(r0 * 0.62, hole / runsWidth(figureRuns(parts, base, false)));
   const style = scaleStyle(base, numberSize);

@@ -2,7 +2,7 @@
 // in a grid fitted to the width, under a heading of the printed figure and
 // its label, with a legend saying what one icon stands for.
 
-import { figureParts, figureRuns, type AnyFigure, type FigureStyle } from './figure-text.js';
+import { displayStyle, figureParts, figureRuns, type AnyFigure, type FigureStyle } from './figure-text.js';
 import {
   ASCENT,
   DESCENT,
@@ -46,7 +46,7 @@ const ICONS: Record<IconName, string> = {
 
 export function unitChart(figure: AnyFigure, options: UnitChartOptions): string {
   const theme = resolveTheme('unitChart', options);
-  const { palette: c, sans, serif, id } = theme;
+  const { palette: c, sans, id } = theme;
   const n = figure.value;
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(`unitChart: figure "${figure.id}": expected a whole number of units, received ${n} (one icon stands for one unit; use bigNumber for fractions)`);
@@ -64,13 +64,7 @@ export function unitChart(figure: AnyFigure, options: UnitChartOptions): string 
   const parts = figureParts(figure);
 
   // 1. Heading: the figure, then the label on the same line when it fits, else below.
-  const style: FigureStyle = {
-    prefix: { size: 16, family: sans, weight: 700, fill: c.ink },
-    number: { size: 36, family: serif, weight: 900, fill: c.red },
-    unit: { size: 18, family: serif, weight: 700, fill: c.red },
-    suffix: { size: 16, family: sans, weight: 700, fill: c.ink },
-    mark: { size: 13, family: sans, weight: 400, fill: c.grey },
-  };
+  const style: FigureStyle = displayStyle(theme, 36, { qualifier: 16, unit: 18, mark: 13 });
   const valueRuns = figureRuns(parts, style);
   const labelSize = 16;
   const labelRun = (text: string): Run[] => [{ text, size: labelSize, family: sans, weight: 700, fill: c.ink }];
