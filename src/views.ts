@@ -81,12 +81,15 @@ function iconFor(unit: string): 'dot' | 'flag' | 'house' | 'person' {
 
 export function buildView(data: SpeechData): View {
   const { document: doc, structure, figures, derived } = data;
-  const itemTitle = new Map<string, { marker: string; title: string; part: string }>();
-  structure.review.achievements.forEach((x, i) => itemTitle.set(x.id, { marker: `${chineseOrdinal(i + 1)}是`, title: x.title, part: 'review' }));
-  structure.review.problems.forEach((x, i) => itemTitle.set(x.id, { marker: `${chineseOrdinal(i + 1)}是`, title: x.title, part: 'review' }));
-  for (const part of structure.parts) {
-    part.items.forEach((x, i) => itemTitle.set(x.id, { marker: `（${chineseOrdinal(i + 1)}）`, title: x.title, part: part.id }));
-  }
+  // Markers as the speech numbers its items: 一是 … in the review, （一） … in the parts.
+  const shi = (i: number) => `${chineseOrdinal(i + 1)}是`;
+  const paren = (i: number) => `（${chineseOrdinal(i + 1)}）`;
+  const itemTitle = new Map<string, { marker: string; title: string }>();
+  const mark = (items: StructureItem[], marker: (i: number) => string) =>
+    items.forEach((x, i) => itemTitle.set(x.id, { marker: marker(i), title: x.title }));
+  mark(structure.review.achievements, shi);
+  mark(structure.review.problems, shi);
+  for (const part of structure.parts) mark(part.items, paren);
   const partTitle = (id: string) => {
     if (id === 'review') return structure.review.title;
     const p = structure.parts.find((x) => x.id === id)!;
@@ -107,9 +110,6 @@ export function buildView(data: SpeechData): View {
 
   const itemViews = (items: StructureItem[], marker: (i: number) => string): ItemView[] =>
     items.map((x, i) => ({ id: x.id, marker: marker(i), title: x.title, figures: figures.filter((f) => f.item === x.id).map((f) => viewOf.get(f.id)!) }));
-  const shi = (i: number) => `${chineseOrdinal(i + 1)}是`;
-  const paren = (i: number) => `（${chineseOrdinal(i + 1)}）`;
-
   const sections: SectionView[] = [
     {
       id: 'review',
