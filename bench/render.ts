@@ -5,6 +5,7 @@ import { findBrowser } from '../src/browser.js';
 import { loadData } from '../src/data/load.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 import { OUTPUTS } from '../src/outputs.js';
+import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts.js';
 import { Renderer } from '../src/render.js';
 import { renderHtml } from '../src/templates.js';
 import { buildView } from '../src/views.js';
@@ -12,9 +13,11 @@ import { buildView } from '../src/views.js';
 const N = Number(process.argv[2] ?? 6);
 const output = OUTPUTS.find((o) => o.name === 'briefing')!;
 const view = buildView(loadData('data/luoyang-2018-02-08.yaml'));
-const job = { name: output.name, html: renderHtml(TEMPLATES_DIR, view, output), width: (210 / 25.4) * 96, height: (297 / 25.4) * 96 };
+const fonts = resolveFonts();
+const html = renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, fontFaceCss(fonts));
+const job = { name: output.name, html, width: (210 / 25.4) * 96, height: (297 / 25.4) * 96 };
 const { path } = await findBrowser();
-const options = { browserPath: path, templatesDir: TEMPLATES_DIR, log: () => undefined };
+const options = { browserPath: path, templatesDir: TEMPLATES_DIR, fontFiles: roleFontFiles(fonts), log: () => undefined };
 
 async function reused(): Promise<number> {
   const t0 = performance.now();

@@ -1,10 +1,16 @@
-// Runs after `npm install`: makes sure the browser and the PDF tools the tests call are here.
+// Runs after `npm install` (and as `npm run setup`): makes sure the browser, the PDF tools
+// the tests call, and the default TrueType faces for 仿宋 and 楷体 are here.
 // Debian's packages where apt is available as root; otherwise puppeteer's browser download;
 // otherwise a message that says what to install. It never fails the install itself.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Browser, detectBrowserPlatform, install, resolveBuildId } from '@puppeteer/browsers';
 import { findBrowser, INSTALL_HINT, puppeteerCacheDir } from '../src/browser.js';
+import { CONVERTED_FACES, FONTS_DIR } from '../src/fonts.js';
 
 const say = (line: string) => process.stderr.write(`shushuo setup: ${line}\n`);
 
@@ -70,4 +76,47 @@ await browserFound(true);
 const stillMissing = Object.keys(TOOLS).filter((t) => !has(t));
 if (stillMissing.length > 0) {
   say(`the tests need ${stillMissing.join(', ')}: install ${[...new Set(stillMissing.map((t) => TOOLS[t]))].join(' ')} (e.g. sudo apt-get install ${[...new Set(stillMissing.map((t) => TOOLS[t]))].join(' ')})`);
+}
+
+// Fonts: FandolFang (仿宋) and FandolKai (楷体) ship as CFF OpenType in Debian's texlive-lang-chinese.
+// Chrome would write them as Type 3, so they are converted to TrueType once, into fonts/.
+const FANDOL_DIR = 'usr/share/texlive/texmf-dist/fonts/opentype/public/fandol';
+const todo = Object.values(CONVERTED_FACES).filter((f) => !existsSync(join(FONTS_DIR, f.file)));
+if (todo.length > 0) await convertFandol(todo.map((f) => f.file));
+else say(`fonts: ${Object.values(CONVERTED_FACES).map((f) => f.file).join(', ')} ready in fonts/`);
+
+async function convertFandol(files: string[]): Promise<void> {
+  const python = pythonWithFontTools() ?? (canApt() && aptInstall(['python3-fonttools']) ? pythonWithFontTools() : undefined);
+  if (!python) {
+    say('fonts: need Python 3 with fontTools (Debian: python3-fonttools) to convert the Fandol fonts; 仿宋 and 楷体 roles fall back to Noto Serif SC until then');
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'shushuo-fandol-'));
+  try {
+    let source = join('/', FANDOL_DIR);
+    if (!existsSync(join(source, files[0]!.replace('.ttf', '.otf')))) {
+      say('fonts: fetching the Fandol fonts (Debian package texlive-lang-chinese, about 50 MB)');
+      execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'texlive-lang-chinese'], { cwd: work, stdio: 'inherit' });
+      execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar -x --wildcards './${FANDOL_DIR}/Fandol*'`], { cwd: work, stdio: 'inherit' });
+      source = join(work, FANDOL_DIR);
+    }
+    mkdirSync(FONTS_DIR, { recursive: true });
+    say(`fonts: converting ${files.join(', ')} to TrueType (about 20 s each)`);
+    const run = promisify(execFile);
+    await Promise.all(files.map(async (file) => {
+      const partial = join(work, file);
+      await run(python, [join(import.meta.dirname, 'otf2ttf.py'), join(source, file.replace('.ttf', '.otf')), partial]);
+      renameSync(partial, join(FONTS_DIR, file));
+    }));
+    say(`fonts: ${files.join(', ')} ready in fonts/`);
+  } catch (err) {
+    say(`fonts: could not convert the Fandol fonts (${(err as Error).message.split('\n')[0]}); 仿宋 and 楷体 roles fall back to Noto Serif SC`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** A Python that can import fontTools: the one on PATH, or Debian's own (pyenv and the like hide it). */
+function pythonWithFontTools(): string | undefined {
+  return ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import fontTools.pens.cu2quPen'], { stdio: 'ignore' }).status === 0);
 }

@@ -1,40 +1,133 @@
-// Fonts come from npm packages and are served to the page from local files.
-// Only static TrueType faces: Chrome embeds those as real fonts, never as Type 3.
+// Font roles. Templates name a role (font-family: 'role-body'), never a font file.
+// Each role is served by one face: a default free face that Chrome embeds as TrueType,
+// or a font file the user points at (e.g. a licensed 仿宋_GB2312). Chrome embeds only
+// static TrueType (glyf) faces as real fonts; CFF and variable fonts become Type 3.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FontFileError, rangeLookup, readSfnt } from './sfnt.js';
+
+export { FontFileError } from './sfnt.js';
 
 const require = createRequire(import.meta.url);
+const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface FontFace {
-  /** CSS family name */
-  family: string;
-  /** npm package that ships the woff2 files and their CSS */
-  pkg: string;
-  weights: number[];
+/** Where the setup script puts the TrueType faces it converts (git-ignored). */
+export const FONTS_DIR = join(PROJECT_DIR, 'fonts');
+
+export const ROLES = ['title', 'body', 'heading', 'subheading', 'number'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each role is in an official document. */
+export const ROLE_STYLES: Record<Role, string> = {
+  title: '小标宋',
+  body: '仿宋',
+  heading: '黑体',
+  subheading: '楷体',
+  number: '数字',
+};
+
+export type FaceSource =
+  | { kind: 'package'; pkg: string; family: string; weights: number[] }
+  | { kind: 'file'; file: string; family: string };
+
+export interface RoleFace {
+  role: Role;
+  /** The CSS family templates use: role-title, role-body … */
+  cssFamily: string;
+  source: FaceSource;
+  /** default: the free face meant for the role; substitute: a stand-in, because the default is missing; user: the user's file */
+  origin: 'default' | 'substitute' | 'user';
+  /** Why a substitute serves the role */
+  note?: string;
+  covers: (codePoint: number) => boolean;
 }
 
-/** The faces the templates may use, by role. */
-export const FONTS = {
-  serif: { family: 'Noto Serif SC', pkg: '@fontsource/noto-serif-sc', weights: [400, 700, 900] },
-  sans: { family: 'Noto Sans SC', pkg: '@fontsource/noto-sans-sc', weights: [400, 700] },
-} as const satisfies Record<string, FontFace>;
+const NOTO_SERIF = '@fontsource/noto-serif-sc';
+const NOTO_SANS = '@fontsource/noto-sans-sc';
+const pkg = (p: string, family: string, weights: number[]): FaceSource => ({ kind: 'package', pkg: p, family, weights });
 
-export const FONT_FAMILIES: ReadonlySet<string> = new Set(Object.values(FONTS).map((f) => f.family));
+/** Fandol faces converted to TrueType by the setup script (GPL with a font-embedding exception). */
+export const CONVERTED_FACES = {
+  body: { file: 'FandolFang-Regular.ttf', family: 'FandolFang' },
+  subheading: { file: 'FandolKai-Regular.ttf', family: 'FandolKai' },
+} as const;
+
+/** The default face of each role, and the stand-in used when that face is not installed. */
+const DEFAULTS: Record<Role, { face: () => FaceSource | undefined; substitute?: FaceSource }> = {
+  title: { face: () => pkg(NOTO_SERIF, 'Noto Serif SC', [900]) },
+  body: { face: () => converted('body'), substitute: pkg(NOTO_SERIF, 'Noto Serif SC', [400, 700]) },
+  heading: { face: () => pkg(NOTO_SANS, 'Noto Sans SC', [400, 700]) },
+  subheading: { face: () => converted('subheading'), substitute: pkg(NOTO_SERIF, 'Noto Serif SC', [400]) },
+  number: { face: () => pkg(NOTO_SERIF, 'Noto Serif SC', [400, 700, 900]) },
+};
+
+function converted(role: keyof typeof CONVERTED_FACES): FaceSource | undefined {
+  const { file, family } = CONVERTED_FACES[role];
+  const path = join(FONTS_DIR, file);
+  return existsSync(path) ? { kind: 'file', file: path, family } : undefined;
+}
 
 /** Folder of an installed font package. */
-export function fontPackageDir(pkg: string): string {
-  return dirname(require.resolve(`${pkg}/package.json`));
+export function fontPackageDir(name: string): string {
+  return dirname(require.resolve(`${name}/package.json`));
 }
 
-/** The stylesheet paths (relative to the package) that declare a face's weights. */
-export function fontStylesheets(face: FontFace): string[] {
-  return face.weights.map((w) => `${w}.css`);
+/**
+ * The face for every role: the user's file where one is given, else the default,
+ * else a substitute that the run reports. A user file that Chrome would not embed
+ * as TrueType is refused here, before anything renders.
+ */
+export function resolveFonts(userFiles: Partial<Record<Role, string>> = {}): RoleFace[] {
+  for (const role of Object.keys(userFiles)) {
+    if (!(ROLES as readonly string[]).includes(role)) throw new FontFileError(`font role "${role}": expected one of ${ROLES.join(', ')}`);
+  }
+  return ROLES.map((role) => {
+    const cssFamily = `role-${role}`;
+    const user = userFiles[role];
+    if (user) {
+      const info = checkFontFile(user, role);
+      return { role, cssFamily, source: { kind: 'file', file: resolve(user), family: info.family ?? user }, origin: 'user', covers: info.covers };
+    }
+    const face = DEFAULTS[role].face();
+    if (face) return { role, cssFamily, source: face, origin: 'default', covers: coverage(face, role) };
+    const substitute = DEFAULTS[role].substitute!;
+    const missing = CONVERTED_FACES[role as keyof typeof CONVERTED_FACES];
+    return {
+      role,
+      cssFamily,
+      source: substitute,
+      origin: 'substitute',
+      note: `${missing.family} is not in ${relative(process.cwd(), FONTS_DIR) || '.'}/ (run npm run setup to convert it, or pass --font ${role}=FILE)`,
+      covers: coverage(substitute, role),
+    };
+  });
 }
 
-/** Every code point a face covers, read from the unicode-range of its @font-face rules. */
-export function fontCoverage(face: FontFace): (codePoint: number) => boolean {
+/** A user's font file must be a single static TrueType face. */
+export function checkFontFile(file: string, role: Role): { family: string | undefined; covers: (cp: number) => boolean } {
+  const where = `font for role ${role} (${ROLE_STYLES[role]}) ${file}`;
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    throw new FontFileError(`${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const info = readSfnt(buf, where);
+  if (info.outlines !== 'truetype') {
+    throw new FontFileError(`${where}: expected TrueType (glyf) outlines, received CFF/PostScript outlines, which Chrome writes as Type 3 fonts that print shops reject (convert it to TrueType first, e.g. with scripts/otf2ttf.py)`);
+  }
+  if (info.variable) {
+    throw new FontFileError(`${where}: expected a static font, received a variable font, which Chrome writes as Type 3 (use a static instance)`);
+  }
+  return info;
+}
+
+function coverage(face: FaceSource, role: Role): (cp: number) => boolean {
+  if (face.kind === 'file') return checkFontFile(face.file, role).covers;
+  // Package faces split into unicode-range slices; a character is covered if a slice names it.
   const css = readFileSync(join(fontPackageDir(face.pkg), `${face.weights[0]}.css`), 'utf8');
   const ranges: [number, number][] = [];
   for (const m of css.matchAll(/unicode-range:\s*([^;]+);/g)) {
@@ -43,38 +136,70 @@ export function fontCoverage(face: FontFace): (codePoint: number) => boolean {
       ranges.push([parseInt(a!, 16), parseInt(b ?? a!, 16)]);
     }
   }
-  ranges.sort((x, y) => x[0] - y[0]);
-  return (cp) => {
-    let lo = 0;
-    let hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [a, b] = ranges[mid]!;
-      if (cp < a) hi = mid - 1;
-      else if (cp > b) lo = mid + 1;
-      else return true;
+  return rangeLookup(ranges);
+}
+
+/** One line per role for the run's report: which face served it. */
+export function describeFonts(faces: RoleFace[]): string[] {
+  return faces.map((f) => {
+    const what = f.source.kind === 'package'
+      ? `${f.source.family} ${f.source.weights.join('/')} (${f.source.pkg})`
+      : `${f.source.family} (${relative(process.cwd(), f.source.file) || f.source.file})`;
+    const origin = f.origin === 'substitute' ? ` — SUBSTITUTE: ${f.note}` : f.origin === 'user' ? ' — your file' : '';
+    return `${f.role.padEnd(10)} ${ROLE_STYLES[f.role]}  ${what}${origin}`;
+  });
+}
+
+/** The URL a role's own file is served under. */
+export const roleFontUrl = (role: Role) => `/fonts/role/${role}.ttf`;
+
+/** @font-face rules that give each role its CSS family. */
+export function fontFaceCss(faces: RoleFace[]): string {
+  const rules: string[] = [];
+  for (const f of faces) {
+    if (f.source.kind === 'file') {
+      // One file serves every weight, so Chrome never fakes a bold.
+      rules.push(`@font-face { font-family: '${f.cssFamily}'; src: url(${roleFontUrl(f.role)}) format('truetype'); font-weight: 100 900; font-style: normal; font-display: block; }`);
+      continue;
     }
-    return false;
-  };
+    const { pkg: name, family, weights } = f.source;
+    for (const weight of weights) {
+      const css = readFileSync(join(fontPackageDir(name), `${weight}.css`), 'utf8');
+      rules.push(
+        css
+          .replaceAll(`font-family: '${family}'`, `font-family: '${f.cssFamily}'`)
+          .replaceAll('url(./files/', `url(/fonts/${name}/files/`)
+          // A single weight serves the whole range, so Chrome never fakes a bold.
+          .replaceAll(`font-weight: ${weight};`, weights.length === 1 ? 'font-weight: 100 900;' : `font-weight: ${weight};`)
+          .replaceAll('font-display: swap', 'font-display: block'),
+      );
+    }
+  }
+  return rules.join('\n');
+}
+
+/** Files the renderer serves for the roles: URL path → file. */
+export function roleFontFiles(faces: RoleFace[]): Map<string, string> {
+  return new Map(faces.flatMap((f) => (f.source.kind === 'file' ? [[roleFontUrl(f.role), f.source.file] as const] : [])));
 }
 
 export interface MissingGlyph {
   char: string;
   field: string;
-  family: string;
+  role: Role;
+  face: string;
 }
 
-/** Characters of the given texts that a face lacks. Whitespace is ignored. */
-export function missingGlyphs(texts: { field: string; text: string }[], face: FontFace): MissingGlyph[] {
-  const covers = fontCoverage(face);
+/** Characters of the given texts that a role's face lacks. Whitespace is ignored. */
+export function missingGlyphs(texts: { field: string; text: string }[], face: RoleFace): MissingGlyph[] {
   const missing: MissingGlyph[] = [];
   const seen = new Set<string>();
   for (const { field, text } of texts) {
     for (const char of text) {
       if (/\s/.test(char) || seen.has(char)) continue;
-      if (!covers(char.codePointAt(0)!)) {
+      if (!face.covers(char.codePointAt(0)!)) {
         seen.add(char);
-        missing.push({ char, field, family: face.family });
+        missing.push({ char, field, role: face.role, face: face.source.family });
       }
     }
   }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer-core';
-import { FONT_FAMILIES, fontPackageDir } from './fonts.js';
+import { fontPackageDir } from './fonts.js';
 
 /** Pages load from this origin; nothing is served for any other. */
 export const ORIGIN = 'http://shushuo.local';
@@ -25,6 +25,8 @@ export interface RendererOptions {
   browserPath: string;
   /** Folder whose files the page may load under /templates/ */
   templatesDir: string;
+  /** Font files of the roles, by the URL path the page asks for (/fonts/role/body.ttf) */
+  fontFiles: Map<string, string>;
   log: (line: string) => void;
   /** Time to wait for a page to say it is done, ms */
   timeout?: number;
@@ -56,6 +58,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.js': 'text/javascript',
@@ -182,8 +185,10 @@ export class Renderer {
     }
   }
 
-  /** /templates/x.css → templates folder; /fonts/@fontsource/pkg/x → that package. Nothing else. */
+  /** /templates/x.css → templates folder; /fonts/@fontsource/pkg/x → that package; /fonts/role/x.ttf → a role's file. Nothing else. */
   private assetFile(path: string): string | undefined {
+    const roleFile = this.options.fontFiles.get(path);
+    if (roleFile) return roleFile;
     const inside = (root: string, rest: string) => {
       const file = normalize(join(root, rest));
       return file.startsWith(root + sep) ? file : undefined;
@@ -212,7 +217,10 @@ function layoutProblems(): string[] {
   return problems;
 }
 
-/** Ask Chrome which font really drew each text node: a silent fallback to a system font fails the render. */
+/**
+ * Ask Chrome which font really drew each text node: a silent fallback to a system font fails the render.
+ * Only the renderer serves fonts to the page (every other request is blocked), so a web font is one of the roles.
+ */
 async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
   await cdp.send('DOM.enable');
   await cdp.send('CSS.enable');
@@ -230,14 +238,12 @@ async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
   for (const { nodeId, text } of withText) {
     const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
     for (const f of fonts) {
-      // Web fonts report the name inside the file (e.g. "Noto Serif SC ExtraLight Black").
-      const ours = f.isCustomFont && [...FONT_FAMILIES].some((family) => f.familyName.startsWith(family));
-      if (!ours && !strays.has(f.familyName)) strays.set(f.familyName, text.slice(0, 30));
+      if (!f.isCustomFont && !strays.has(f.familyName)) strays.set(f.familyName, text.slice(0, 30));
     }
   }
   if (strays.size > 0) {
     const list = [...strays].map(([family, text]) => `"${family}" drew part of "${text}"`).join('; ');
-    throw new RenderError(`${name}: expected only the project's fonts (${[...FONT_FAMILIES].join(', ')}), received a fallback font: ${list}. A character is missing from the project's fonts or a style names another font.`);
+    throw new RenderError(`${name}: expected only the role fonts (role-title, role-body, role-heading, role-subheading, role-number), received a system font: ${list}. A character is missing from the role's face, or a style names a font that is not a role.`);
   }
   await cdp.send('CSS.disable');
   await cdp.send('DOM.disable');

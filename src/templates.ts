@@ -4,29 +4,37 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
-import { FONTS, fontStylesheets } from './fonts.js';
 import type { OutputSpec } from './outputs.js';
 import type { View } from './views.js';
+
+/** The page as the template lays it out: the trim size plus the bleed on every side. */
+export interface PageGeometry {
+  widthMm: number;
+  heightMm: number;
+  bleedMm: number;
+}
 
 export interface PageModel {
   view: View;
   output: OutputSpec;
-  /** Stylesheets the page links, as served by the renderer */
-  fontCss: string[];
-}
-
-export function fontStylesheetUrls(): string[] {
-  return Object.values(FONTS).flatMap((face) => fontStylesheets(face).map((css) => `/fonts/${face.pkg}/${css}`));
+  page: PageGeometry & { mediaWidthMm: number; mediaHeightMm: number };
+  /** @font-face rules for the role families (role-title, role-body …) */
+  fontCss: string;
 }
 
 /** Render one output's HTML from its template. */
-export function renderHtml(templatesDir: string, view: View, output: OutputSpec): string {
+export function renderHtml(templatesDir: string, view: View, output: OutputSpec, page: PageGeometry, fontCss: string): string {
   const hbs = Handlebars.create();
   const partialsDir = join(templatesDir, 'partials');
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{edge 37}}: a distance from the trim edge, measured from the edge of the page Chrome prints (trim + bleed).
+  hbs.registerHelper('edge', (mm: unknown) => {
+    if (typeof mm !== 'number') throw new Error(`edge: expected a number of mm, received ${JSON.stringify(mm)}`);
+    return `${round3(mm + page.bleedMm)}mm`;
+  });
   const file = join(templatesDir, `${output.template}.hbs`);
   let source: string;
   try {
@@ -35,10 +43,17 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec)
     throw new Error(`template ${file}: cannot read it (${(err as Error).message})`, { cause: err });
   }
   const template = hbs.compile(source, { strict: true, noEscape: false });
-  const model: PageModel = { view, output, fontCss: fontStylesheetUrls() };
+  const model: PageModel = {
+    view,
+    output,
+    page: { ...page, mediaWidthMm: round3(page.widthMm + 2 * page.bleedMm), mediaHeightMm: round3(page.heightMm + 2 * page.bleedMm) },
+    fontCss,
+  };
   try {
     return template(model);
   } catch (err) {
     throw new Error(`template ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -171,10 +171,10 @@ describe('every chart', () => {
     for (const m of svg.matchAll(/(?:fill|stroke)="([^"]*)"/g)) assert.match(m[1]!, /^(?:#[0-9a-f]{6}|none)$/i, `colour ${m[1]}`);
   });
 
-  each('uses the two font families and weights 400, 700, 900 only', (svg) => {
+  each('uses the two font roles (heading, number) and weights 400, 700, 900 only', (svg) => {
     for (const line of textLines(svg)) {
       for (const s of line.spans) {
-        assert.ok(["'Noto Sans SC'", "'Noto Serif SC'"].includes(s.family), `font-family ${s.family}`);
+        assert.ok(["'role-heading'", "'role-number'"].includes(s.family), `font-family ${s.family}`);
         assert.ok(['400', '700', '900'].includes(s.weight), `font-weight ${s.weight} of "${s.text}"`);
         assert.ok(s.size >= 10, `font-size ${s.size} of "${s.text}" is too small to print`);
       }
@@ -390,7 +390,7 @@ describe('bigNumber', () => {
     assert.deepEqual(line.spans.map((s) => s.text), ['约', '50', '个村']);
     const [q, n, u] = line.spans as [TextLine['spans'][0], TextLine['spans'][0], TextLine['spans'][0]];
     assert.ok(q.size < u.size && u.size < n.size);
-    assert.equal(n.family, "'Noto Serif SC'");
+    assert.equal(n.family, "'role-number'");
     assert.equal(n.weight, '900');
   });
   it('marks a derived figure and keeps a suffix qualifier', () => {

@@ -20,7 +20,7 @@ export interface Palette {
 
 export const DEFAULT_PALETTE: Readonly<Palette> = {
   red: '#c8161d',
-  ink: '#1a1a1a',
+  ink: '#000000',
   grey: '#6b6b6b',
   track: '#ece6df',
   secondary: '#d9a441',
@@ -34,9 +34,9 @@ export interface BaseOptions {
   /** Text of the SVG <title>; each chart has a default. */
   title?: string;
   palette?: Partial<Palette>;
-  /** font-family for labels; default 'Noto Sans SC' */
+  /** font-family for labels; default the heading role (黑体) */
   sans?: string;
-  /** font-family for big numbers; default 'Noto Serif SC' */
+  /** font-family for big numbers; default the number role */
   serif?: string;
 }
 
@@ -61,7 +61,7 @@ export function resolveTheme(chart: string, options: BaseOptions): Theme {
       throw new Error(`${chart}: palette.${key}: expected an opaque colour such as "#c8161d", received ${JSON.stringify(value)} (print needs opaque colours)`);
     }
   }
-  return { id: options.id, palette, sans: options.sans ?? "'Noto Sans SC'", serif: options.serif ?? "'Noto Serif SC'" };
+  return { id: options.id, palette, sans: options.sans ?? "'role-heading'", serif: options.serif ?? "'role-number'" };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""Convert a CFF-flavoured OpenType font to TrueType (glyf) outlines.
+
+Chrome embeds only TrueType outlines as real fonts; CFF fonts come out as Type 3.
+Based on fontTools' Snippets/otf2ttf.py. Usage: otf2ttf.py IN.otf OUT.ttf
+"""
+import sys
+
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
+
+MAX_ERR = 1.0  # font units
+
+
+def quadratic_glyphs(glyph_set):
+    glyphs = {}
+    for name in glyph_set.keys():
+        tt_pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=True))
+        glyphs[name] = tt_pen.glyph()
+    return glyphs
+
+
+def otf_to_ttf(font):
+    if font.sfntVersion != "OTTO" or "CFF " not in font:
+        raise SystemExit("expected a CFF-flavoured OpenType font (OTTO with a CFF table)")
+    order = font.getGlyphOrder()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = quadratic_glyphs(font.getGlyphSet())
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    # Left side bearings follow the new outlines.
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        advance, _ = hmtx.metrics[name]
+        hmtx.metrics[name] = (advance, getattr(glyph, "xMin", 0))
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    maxp.maxTwilightPoints = 0
+    maxp.maxStorage = 0
+    maxp.maxFunctionDefs = 0
+    maxp.maxInstructionDefs = 0
+    maxp.maxStackElements = 0
+    maxp.maxSizeOfInstructions = 0
+    maxp.maxComponentElements = max(
+        (len(g.components) for g in glyf.glyphs.values() if hasattr(g, "components")), default=0
+    )
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    try:
+        post.compile(font)
+    except OverflowError:
+        post.formatType = 3.0
+    font.sfntVersion = "\000\001\000\000"
+
+
+def main():
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: otf2ttf.py IN.otf OUT.ttf")
+    font = TTFont(sys.argv[1])
+    otf_to_ttf(font)
+    font.save(sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()
