@@ -1,31 +1,96 @@
 // The command line: parse arguments, call the library, map errors to exit codes.
 //   0 done · 1 rendering failed · 2 bad input (data, arguments): nothing written
 
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, GlyphError, OUTPUTS, render, validate } from './index.js';
+import { DataError, FontFileError, GlyphError, LAYOUTS, OUTPUTS, render, ROLES, validate, type Role } from './index.js';
+import { resolveFonts } from './fonts.js';
 import { selectOutputs } from './outputs.js';
 
 const USAGE = `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
 Usage:
-  shushuo validate --data FILE
-  shushuo render   --data FILE --out DIR [--only NAMES] [--browser PATH]
+  shushuo validate --data FILE [--font ROLE=FILE ...] [--config FILE]
+  shushuo render   --data FILE --out DIR [--only NAMES] [--layout NAME]
+                   [--font ROLE=FILE ...] [--config FILE] [--bleed MM] [--marks]
+                   [--browser PATH]
 
 Options:
-  --data FILE      the data file (YAML), e.g. data/luoyang-2018-02-08.yaml
-  --out DIR        where to write the outputs (default: output)
-  --only NAMES     comma-separated outputs to render (default: all): ${OUTPUTS.map((o) => o.name).join(', ')}
-  --browser PATH   Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
-                   Chrome/Chromium, then puppeteer's cache)
-  -h, --help       show this help
+  --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml
+  --out DIR         where to write the outputs (default: output)
+  --only NAMES      comma-separated outputs to render (default: all): ${OUTPUTS.map((o) => o.name).join(', ')}
+  --layout NAME     render the briefing in this layout only: ${LAYOUTS.join(', ')} (gongwen follows GB/T 9704-2012)
+  --font ROLE=FILE  serve a font role with your own TrueType file, e.g. --font body=仿宋_GB2312.ttf
+                    roles: ${ROLES.join(', ')}
+  --config FILE     a YAML or JSON file with defaults for these options, e.g.
+                      fonts: { title: fonts/方正小标宋简体.ttf, body: fonts/仿宋_GB2312.ttf }
+                      bleed: 3
+                      marks: true
+                    (paths are relative to the config file; flags win)
+  --bleed MM        add MM of bleed on every side of each PDF page (print shops ask for 3)
+  --marks           add crop marks outside the bleed
+  --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
+                    Chrome/Chromium, then puppeteer's cache)
+  -h, --help        show this help
 
 Exit codes: 0 done, 1 rendering failed, 2 invalid data or arguments (nothing written).
 
 Examples:
   shushuo validate --data data/luoyang-2018-02-08.yaml
   shushuo render --data data/luoyang-2018-02-08.yaml --out output --only poster-a2
+  shushuo render --data data/luoyang-2018-02-08.yaml --layout gongwen --font body=仿宋_GB2312.ttf
+  shushuo render --data data/luoyang-2018-02-08.yaml --only poster-a2 --bleed 3 --marks
 `;
+
+interface Config {
+  fonts: Partial<Record<Role, string>>;
+  bleed?: number;
+  marks?: boolean;
+}
+
+/** Read --config: fonts (role → file, relative to the config file), bleed, marks. */
+function readConfig(file: string | undefined): Config {
+  if (!file) return { fonts: {} };
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${file}: cannot read it (${(e as Error).message.split('\n')[0]})`);
+  }
+  const config = (raw ?? {}) as Record<string, unknown>;
+  const known = ['fonts', 'bleed', 'marks'];
+  const unknown = Object.keys(config).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new UsageError(`--config ${file}: expected keys ${known.join(', ')}, received ${unknown.join(', ')}`);
+  const fonts: Partial<Record<Role, string>> = {};
+  for (const [role, path] of Object.entries((config.fonts ?? {}) as Record<string, unknown>)) {
+    if (typeof path !== 'string') throw new UsageError(`--config ${file}: fonts.${role}: expected a file path, received ${JSON.stringify(path)}`);
+    fonts[role as Role] = resolve(dirname(file), path);
+  }
+  if (config.bleed !== undefined && typeof config.bleed !== 'number') throw new UsageError(`--config ${file}: bleed: expected a number of mm, received ${JSON.stringify(config.bleed)}`);
+  if (config.marks !== undefined && typeof config.marks !== 'boolean') throw new UsageError(`--config ${file}: marks: expected true or false, received ${JSON.stringify(config.marks)}`);
+  return { fonts, bleed: config.bleed as number | undefined, marks: config.marks as boolean | undefined };
+}
+
+/** --font body=FILE, repeated. */
+function parseFontFlags(flags: string[] | undefined): Partial<Record<Role, string>> {
+  const fonts: Partial<Record<Role, string>> = {};
+  for (const flag of flags ?? []) {
+    const m = /^([a-z]+)=(.+)$/.exec(flag);
+    if (!m) throw new UsageError(`--font: expected ROLE=FILE such as body=仿宋_GB2312.ttf, received "${flag}"`);
+    fonts[m[1] as Role] = m[2]!;
+  }
+  return fonts;
+}
+
+function parseBleed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const mm = Number(value);
+  if (!Number.isFinite(mm) || mm < 0 || mm > 20) throw new UsageError(`--bleed: expected a number of mm from 0 to 20, received "${value}"`);
+  return mm;
+}
 
 class UsageError extends Error {}
 
@@ -39,6 +104,11 @@ export async function main(argv: string[]): Promise<number> {
         data: { type: 'string' },
         out: { type: 'string', default: 'output' },
         only: { type: 'string' },
+        layout: { type: 'string' },
+        font: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        bleed: { type: 'string' },
+        marks: { type: 'boolean' },
         browser: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -49,25 +119,33 @@ export async function main(argv: string[]): Promise<number> {
       return values.help ? 0 : 2;
     }
     if (!values.data) throw new UsageError(`${command}: expected --data FILE, received no --data`);
+    const config = readConfig(values.config);
+    const fonts = { ...config.fonts, ...parseFontFlags(values.font) };
     if (command === 'validate') {
-      const data = validate(values.data);
+      const data = validate(values.data, resolveFonts(fonts));
       err(`${values.data}: valid (${data.figures.length} figures, ${data.derived.length} derived)`);
       return 0;
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
       try {
-        selectOutputs(only);
+        selectOutputs(only, values.layout);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      await render({ data: values.data, out: values.out, only, browser: values.browser, log: err });
+      const bleedMm = parseBleed(values.bleed) ?? config.bleed;
+      const marks = values.marks ?? config.marks;
+      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, browser: values.browser, log: err });
       return 0;
     }
     throw new UsageError(`expected a command (validate or render), received "${command}"`);
   } catch (e) {
     if (e instanceof DataError || e instanceof GlyphError) {
       err(`invalid data, nothing written:\n${e.message}`);
+      return 2;
+    }
+    if (e instanceof FontFileError) {
+      err(`unusable font, nothing written:\n${e.message}`);
       return 2;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -7,18 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
 import { loadData } from './data/load.js';
 import type { SpeechData } from './data/types.js';
-import { FONTS, missingGlyphs } from './fonts.js';
+import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { finishPng } from './image.js';
 import { OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
-import { readPdfInfo, setPdfMetadata } from './pdf.js';
+import { readPdfInfo, setPdfMetadata, setPrintBoxes } from './pdf.js';
 import { Renderer, RenderError } from './render.js';
-import { renderHtml } from './templates.js';
+import { renderHtml, type PageGeometry } from './templates.js';
 import { buildView, type View } from './views.js';
 import { sha256, writeAtomic, writeManifest, type ManifestEntry } from './write.js';
 
 export { loadData, DataError, formatProblem } from './data/load.js';
 export type { SpeechData } from './data/types.js';
-export { OUTPUTS } from './outputs.js';
+export { OUTPUTS, LAYOUTS } from './outputs.js';
+export { FontFileError, ROLES, type Role } from './fonts.js';
 
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
@@ -28,6 +29,14 @@ export interface RenderOptions {
   out: string;
   /** Output names; all when empty */
   only?: string[];
+  /** Render only the briefing in this layout (briefing, gongwen); other outputs stay */
+  layout?: string;
+  /** Font files for roles, e.g. { body: 'fonts/仿宋_GB2312.ttf' }; the rest use the defaults */
+  fonts?: Partial<Record<Role, string>>;
+  /** Bleed in mm added to every side of each PDF page (posters' art runs into it) */
+  bleedMm?: number;
+  /** Crop marks in a slug outside the bleed */
+  marks?: boolean;
   /** Browser executable; found automatically when absent */
   browser?: string;
   templatesDir?: string;
@@ -41,10 +50,10 @@ export interface RenderResult {
   seconds: number;
 }
 
-/** Validate a data file; throws DataError. Also checks that the fonts cover every character. */
-export function validate(file: string): SpeechData {
+/** Validate a data file; throws DataError. Also checks that each role's face covers every character it may draw. */
+export function validate(file: string, fonts: RoleFace[] = resolveFonts()): SpeechData {
   const data = loadData(file);
-  checkGlyphs(data);
+  checkGlyphs(data, fonts);
   return data;
 }
 
@@ -52,21 +61,30 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
-  const outputs = selectOutputs(options.only);
+  const outputs = selectOutputs(options.only, options.layout);
+  const bleedMm = options.bleedMm ?? 0;
+  if (!(bleedMm >= 0 && bleedMm <= 20)) throw new RangeError(`--bleed: expected 0 to 20 mm, received ${options.bleedMm}`);
 
-  // Data: everything that can be wrong with the input fails here, before anything is written.
-  const data = validate(options.data);
+  // Data and fonts: everything that can be wrong with the input fails here, before anything is written.
+  const fonts = resolveFonts(options.fonts);
+  for (const line of describeFonts(fonts)) log(`font ${line}`);
+  const data = validate(options.data, fonts);
   const view = buildView(data);
-  const pages = outputs.map((output) => ({ output, html: renderHtml(templatesDir, view, output) }));
+  const fontCss = fontFaceCss(fonts);
+  const html = (output: OutputSpec, bleed: number) => renderHtml(templatesDir, view, output, { ...output.page, bleedMm: bleed }, fontCss);
+  // PDFs get the bleed; PNGs are screen and proof images at the trim size.
+  const pages = outputs.map((output) => ({ output, pdfHtml: output.pdf ? html(output, bleedMm) : '', pngHtml: output.png ? html(output, 0) : '' }));
 
   const browser = await findBrowser(options.browser);
   log(`browser: ${browser.path} (${browser.source})`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, log });
+  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, fontFiles: roleFontFiles(fonts), log });
   const written: ManifestEntry[] = [];
+  const print = { bleedMm, marks: options.marks ?? false };
   try {
-    for (const { output, html } of pages) {
+    for (const page of pages) {
+      const { output } = page;
       const t0 = performance.now();
-      const files = await renderOutput(renderer, output, html, view, options.out);
+      const files = await renderOutput(renderer, page, view, print, options.out);
       written.push(...files);
       const list = files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ');
       log(`${output.name.padEnd(12)} ${seconds(t0)}  ${list}`);
@@ -78,18 +96,28 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const manifest = writeManifest(options.out, mergeManifest(options.out, written), {
     generator: 'shushuo',
     data: data.file,
+    fonts: Object.fromEntries(fonts.map((f) => [f.role, `${f.source.family}${f.origin === 'default' ? '' : ` (${f.origin})`}`])),
   });
   const total = (performance.now() - started) / 1000;
   log(`done: ${written.length} files from ${pages.length} outputs in ${total.toFixed(1)} s → ${options.out}`);
   return { files: written, manifest, seconds: total };
 }
 
-async function renderOutput(renderer: Renderer, output: OutputSpec, html: string, view: View, out: string): Promise<ManifestEntry[]> {
+interface PageHtml {
+  output: OutputSpec;
+  pdfHtml: string;
+  pngHtml: string;
+}
+
+async function renderOutput(renderer: Renderer, page: PageHtml, view: View, print: { bleedMm: number; marks: boolean }, out: string): Promise<ManifestEntry[]> {
+  const { output } = page;
   const entries: ManifestEntry[] = [];
-  const job = { name: output.name, html, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
   if (output.pdf) {
+    const { widthMm, heightMm } = output.page;
+    const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
     const raw = await renderer.pdf(job, { outline: output.outline });
-    const pdf = await setPdfMetadata(raw, {
+    const boxed = await setPrintBoxes(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, ...print });
+    const pdf = await setPdfMetadata(boxed, {
       title: `${view.doc.title}（${view.doc.issueText}）`,
       author: view.doc.office,
       subject: view.doc.speechTitle,
@@ -105,6 +133,7 @@ async function renderOutput(renderer: Renderer, output: OutputSpec, html: string
   }
   if (output.png) {
     const { width, height } = pixelSize(output.page, output.png.dpi);
+    const job = { name: output.name, html: page.pngHtml, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
     const raw = await renderer.png({ ...job, widthPx: width, heightPx: height, dpi: output.png.dpi });
     const png = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
     const file = `${output.name}.png`;
@@ -114,20 +143,25 @@ async function renderOutput(renderer: Renderer, output: OutputSpec, html: string
   return entries;
 }
 
-/** Fonts must cover every character of the data: no tofu, no silent fallback. */
-function checkGlyphs(data: SpeechData): void {
+/**
+ * Each role's face must cover every character it may draw: no tofu, no silent fallback.
+ * Templates may set any text of the data in the text roles; the number role draws the figures.
+ */
+function checkGlyphs(data: SpeechData, fonts: RoleFace[]): void {
   const texts: { field: string; text: string }[] = [];
   const walk = (value: unknown, field: string) => {
     if (typeof value === 'string') texts.push({ field, text: value });
+    else if (typeof value === 'number') texts.push({ field, text: String(value) });
     else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, field ? `${field}.${k}` : k);
   };
   walk({ document: data.document, structure: data.structure, figures: data.figures, derived: data.derived }, '');
-  const problems = [FONTS.serif, FONTS.sans].flatMap((face) => missingGlyphs(texts, face));
+  const numberField = /^(figures|derived)\[\d+\]\.(value|unit|qualifier)$/;
+  const problems = fonts.flatMap((face) => missingGlyphs(face.role === 'number' ? texts.filter((t) => numberField.test(t.field)) : texts, face));
   if (problems.length > 0) {
     const text = readFileSync(data.file, 'utf8');
     const lineOf = (char: string) => text.slice(0, Math.max(0, text.indexOf(char))).split('\n').length;
-    const lines = problems.map((p) => `${data.file}:${lineOf(p.char)} ${p.field}: the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.family}; rewrite it or use a font that has it`);
+    const lines = problems.map((p) => `${data.file}:${lineOf(p.char)} ${p.field}: the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.face}, the face of the ${p.role} role (${ROLE_STYLES[p.role]}); rewrite it, or give the role a font that has it (--font ${p.role}=FILE)`);
     throw new GlyphError(lines.join('\n'));
   }
 }

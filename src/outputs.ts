@@ -8,6 +8,8 @@ export interface PageSize {
 
 export interface OutputSpec {
   name: string;
+  /** briefing: a multi-page document in one of the LAYOUTS; poster: one sheet */
+  kind: 'briefing' | 'poster';
   /** Template file in templates/, without .hbs */
   template: string;
   page: PageSize;
@@ -18,22 +20,36 @@ export interface OutputSpec {
   outline: boolean;
 }
 
+const A4 = { widthMm: 210, heightMm: 297 };
+
 export const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'briefing', template: 'briefing', page: { widthMm: 210, heightMm: 297 }, pdf: true, outline: true },
-  { name: 'poster-a2', template: 'poster', page: { widthMm: 420, heightMm: 594 }, pdf: true, png: { dpi: 300 }, outline: false },
+  { name: 'briefing', kind: 'briefing', template: 'briefing', page: A4, pdf: true, outline: true },
+  { name: 'briefing-gongwen', kind: 'briefing', template: 'gongwen', page: A4, pdf: true, outline: true },
+  { name: 'poster-a2', kind: 'poster', template: 'poster', page: { widthMm: 420, heightMm: 594 }, pdf: true, png: { dpi: 300 }, outline: false },
 ];
+
+/** Briefing layouts, by the name `--layout` takes: the 工作通报 and the GB/T 9704 official document. */
+export const LAYOUTS = ['briefing', 'gongwen'] as const;
+export type Layout = (typeof LAYOUTS)[number];
 
 /** Pixel size = round(mm / 25.4 × dpi) */
 export function pixelSize(page: PageSize, dpi: number): { width: number; height: number } {
   return { width: Math.round((page.widthMm / 25.4) * dpi), height: Math.round((page.heightMm / 25.4) * dpi) };
 }
 
-/** Pick outputs by name; unknown names are an error that lists the known ones. */
-export function selectOutputs(only?: string[]): OutputSpec[] {
-  if (!only || only.length === 0) return [...OUTPUTS];
-  const unknown = only.filter((n) => !OUTPUTS.some((o) => o.name === n));
+/**
+ * Pick outputs by name and briefing layout; unknown names are an error that lists the known ones.
+ * `layout` keeps only the briefings in that layout; other outputs stay.
+ */
+export function selectOutputs(only?: string[], layout?: string): OutputSpec[] {
+  if (layout !== undefined && !(LAYOUTS as readonly string[]).includes(layout)) {
+    throw new Error(`--layout: expected one of ${LAYOUTS.join(', ')}, received ${layout}`);
+  }
+  const unknown = (only ?? []).filter((n) => !OUTPUTS.some((o) => o.name === n));
   if (unknown.length > 0) {
     throw new Error(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, received ${unknown.join(', ')}`);
   }
-  return OUTPUTS.filter((o) => only.includes(o.name));
+  const picked = OUTPUTS.filter((o) => (!only || only.length === 0 || only.includes(o.name)) && (!layout || o.kind !== 'briefing' || o.template === layout));
+  if (picked.length === 0) throw new Error(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
+  return picked;
 }

@@ -1,7 +1,8 @@
-// Stage 5b: PDF post-processing with pdf-lib: document metadata, and reading back
-// what Chrome actually wrote (page count, MediaBox, outline).
+// Stage 5b: PDF post-processing with pdf-lib: print boxes and crop marks, document metadata
+// with fixed dates and IDs, and reading back what Chrome actually wrote (pages, MediaBox, outline).
 
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { createHash } from 'node:crypto';
+import { cmyk, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
 
 export interface PdfMeta {
   title: string;
@@ -16,13 +17,69 @@ export interface PdfMeta {
 
 export interface PdfInfo {
   pages: number;
+  /** Document ID from the trailer, hex */
+  id: string | undefined;
   /** MediaBox of the first page, in pt */
   width: number;
   height: number;
   hasOutline: boolean;
 }
 
-/** Write title, author, subject, keywords, language and fixed dates into a PDF. */
+export interface PrintBoxes {
+  /** Trim size in mm */
+  trimWidthMm: number;
+  trimHeightMm: number;
+  /** Bleed Chrome's page already includes on every side, mm */
+  bleedMm: number;
+  /** Add crop marks in a slug around the bleed */
+  marks: boolean;
+}
+
+/** Crop marks: 5 mm long, starting at the bleed edge, in a slug wide enough to hold them. */
+export const MARK_LENGTH_MM = 5;
+export const SLUG_MM = 8;
+const MARK_LINE_PT = 0.25;
+const PT_PER_MM = 72 / 25.4;
+
+/**
+ * TrimBox and BleedBox, computed from the MediaBox Chrome actually wrote (it rounds page sizes):
+ * the trim is anchored at the top-left bleed corner, as the page was laid out, and keeps its exact size.
+ * With marks, the MediaBox grows by a slug and the marks are drawn there, outside the bleed.
+ */
+export async function setPrintBoxes(pdf: Uint8Array, boxes: PrintBoxes): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const bleed = boxes.bleedMm * PT_PER_MM;
+  const trimW = boxes.trimWidthMm * PT_PER_MM;
+  const trimH = boxes.trimHeightMm * PT_PER_MM;
+  const slug = boxes.marks ? SLUG_MM * PT_PER_MM : 0;
+  for (const page of doc.getPages()) {
+    const media = page.getMediaBox();
+    const top = media.y + media.height;
+    // Clamp to the media: Chrome's rounding may leave a fraction of a point less than asked for.
+    const clampX = (x: number) => Math.min(Math.max(x, media.x), media.x + media.width);
+    const clampY = (y: number) => Math.min(Math.max(y, media.y), top);
+    const trim = { x0: clampX(media.x + bleed), x1: clampX(media.x + bleed + trimW), y0: clampY(top - bleed - trimH), y1: clampY(top - bleed) };
+    const bl = { x0: clampX(trim.x0 - bleed), x1: clampX(trim.x1 + bleed), y0: clampY(trim.y0 - bleed), y1: clampY(trim.y1 + bleed) };
+    page.setTrimBox(trim.x0, trim.y0, trim.x1 - trim.x0, trim.y1 - trim.y0);
+    page.setBleedBox(bl.x0, bl.y0, bl.x1 - bl.x0, bl.y1 - bl.y0);
+    if (!boxes.marks) continue;
+    page.setMediaBox(media.x - slug, media.y - slug, media.width + 2 * slug, media.height + 2 * slug);
+    // Registration colour (all four inks), so every plate carries the marks.
+    const line = (x1: number, y1: number, x2: number, y2: number) =>
+      page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: MARK_LINE_PT, color: cmyk(1, 1, 1, 1) });
+    const gap = Math.max(bleed, 3 * PT_PER_MM);
+    const len = MARK_LENGTH_MM * PT_PER_MM;
+    for (const [x, dx] of [[trim.x0, -1], [trim.x1, 1]] as const) {
+      for (const [y, dy] of [[trim.y0, -1], [trim.y1, 1]] as const) {
+        line(x + dx * gap, y, x + dx * (gap + len), y); // horizontal, level with the trim edge
+        line(x, y + dy * gap, x, y + dy * (gap + len)); // vertical
+      }
+    }
+  }
+  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** Write title, author, subject, keywords, language, fixed dates and a content-derived ID into a PDF. */
 export async function setPdfMetadata(pdf: Uint8Array, meta: PdfMeta): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   const date = new Date(`${meta.date}T00:00:00Z`);
@@ -35,6 +92,11 @@ export async function setPdfMetadata(pdf: Uint8Array, meta: PdfMeta): Promise<Ui
   doc.setProducer('shushuo (Chrome, pdf-lib)');
   doc.setCreationDate(date);
   doc.setModificationDate(date);
+  // The document ID is a hash of the content, so the same input gives the same bytes.
+  doc.context.trailerInfo.ID = undefined;
+  const plain = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+  const id = PDFHexString.of(createHash('md5').update(plain).digest('hex'));
+  doc.context.trailerInfo.ID = doc.context.obj([id, id]);
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
 }
 
@@ -43,5 +105,7 @@ export async function readPdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
   const first = doc.getPage(0);
   const { width, height } = first.getMediaBox();
   const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
-  return { pages: doc.getPageCount(), width, height, hasOutline: Boolean(outlines?.get(PDFName.of('First'))) };
+  const ids = doc.context.trailerInfo.ID;
+  const id = ids instanceof PDFArray ? (ids.get(0) as PDFHexString | undefined)?.asString() : undefined;
+  return { pages: doc.getPageCount(), id, width, height, hasOutline: Boolean(outlines?.get(PDFName.of('First'))) };
 }
