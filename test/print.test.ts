@@ -1,0 +1,151 @@
+// Print preparation in real Chrome: bleed, crop marks, page boxes, deterministic bytes, and font roles
+// served by a user's own file.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { FONTS_DIR } from '../src/fonts.js';
+import { MARK_LENGTH_MM, SLUG_MM } from '../src/pdf.js';
+
+const DATA = 'data/luoyang-2018-02-08.yaml';
+const OUT = 'test/__output__/print';
+const MM = 72 / 25.4;
+const cli = (...args: string[]) => spawnSync('node', ['bin/shushuo.js', ...args], { encoding: 'utf8', timeout: 280_000 });
+
+type Box = [number, number, number, number];
+/** Page boxes of page 1 as pdfinfo reads them: x0 y0 x1 y1 in pt. */
+function boxes(file: string): Record<string, Box> {
+  const out = execFileSync('pdfinfo', ['-box', file], { encoding: 'utf8' });
+  const result: Record<string, Box> = {};
+  for (const m of out.matchAll(/^(\w+Box):\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)/gm)) {
+    result[m[1]!] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+  }
+  return result;
+}
+
+const inside = (inner: Box, outer: Box) => inner[0] >= outer[0] - 0.01 && inner[1] >= outer[1] - 0.01 && inner[2] <= outer[2] + 0.01 && inner[3] <= outer[3] + 0.01;
+
+/** Page 1 at 72 dpi (1 px = 1 pt, origin at the MediaBox's top-left corner), as grey pixels. */
+async function raster(file: string): Promise<{ px: Buffer; width: number; height: number }> {
+  const png = execFileSync('pdftoppm', ['-r', '72', '-f', '1', '-l', '1', '-png', file]);
+  const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { px: data, width: info.width, height: info.height };
+}
+
+function darkIn(img: { px: Buffer; width: number }, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0;
+  for (let y = Math.round(y0); y < Math.round(y1); y++) for (let x = Math.round(x0); x < Math.round(x1); x++) if (img.px[y * img.width + x]! < 160) n++;
+  return n;
+}
+
+describe('bleed and crop marks', { timeout: 300_000 }, () => {
+  before(() => {
+    rmSync(OUT, { recursive: true, force: true });
+    const r = cli('render', '--data', DATA, '--out', OUT, '--only', 'briefing,poster-a2', '--bleed', '3', '--marks');
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  for (const [name, trim] of [['briefing.pdf', [210, 297]], ['poster-a2.pdf', [420, 594]]] as const) {
+    it(`${name}: the page is trim + bleed + slug; TrimBox and BleedBox sit at the right places`, () => {
+      const b = boxes(join(OUT, name));
+      const media = b.MediaBox!;
+      const bleed = b.BleedBox!;
+      const trimBox = b.TrimBox!;
+      const size = (x: Box) => [x[2] - x[0], x[3] - x[1]];
+      // Chrome rounds the page by a fraction of a point; the boxes are computed from what it wrote.
+      const [mw, mh] = size(media);
+      assert.ok(Math.abs(mw - (trim[0] + 6 + 2 * SLUG_MM) * MM) < 1.5 && Math.abs(mh - (trim[1] + 6 + 2 * SLUG_MM) * MM) < 1.5, `MediaBox ${mw}×${mh} pt`);
+      const [tw, th] = size(trimBox);
+      assert.ok(Math.abs(tw - trim[0] * MM) < 0.1 && Math.abs(th - trim[1] * MM) < 0.1, `TrimBox ${tw}×${th} pt, expected ${trim.join('×')} mm`);
+      assert.ok(inside(trimBox, bleed) && inside(bleed, media), `TrimBox ${trimBox} ⊂ BleedBox ${bleed} ⊂ MediaBox ${media}`);
+      for (let i = 0; i < 4; i++) {
+        const gap = Math.abs(trimBox[i]! - bleed[i]!) / MM;
+        assert.ok(gap > 2.5 && gap < 3.05, `bleed on side ${i} is ${gap.toFixed(2)} mm, expected 3`);
+        const slug = Math.abs(bleed[i]! - media[i]!) / MM;
+        assert.ok(slug >= SLUG_MM - 0.1, `slug on side ${i} is ${slug.toFixed(2)} mm`);
+      }
+    });
+  }
+
+  it('crop marks sit in the slug, outside the bleed, at every corner', async () => {
+    const file = join(OUT, 'briefing.pdf');
+    const img = await raster(file);
+    const b = boxes(file);
+    const media = b.MediaBox!;
+    const toPx = (x: number, y: number) => [x - media[0], media[3] - y] as const; // PDF y up → image y down
+    const trim = b.TrimBox!;
+    const bleed = b.BleedBox!;
+    const len = MARK_LENGTH_MM * MM;
+    for (const [tx, bx, dx] of [[trim[0], bleed[0], -1], [trim[2], bleed[2], 1]] as const) {
+      for (const [ty, by, dy] of [[trim[1], bleed[1], -1], [trim[3], bleed[3], 1]] as const) {
+        // The horizontal mark: level with the trim edge, beyond the bleed.
+        const [ax, ay] = toPx(bx + dx * 0.5, ty);
+        const [cx] = toPx(bx + dx * (len + 0.5), ty);
+        assert.ok(darkIn(img, Math.min(ax, cx), ay - 1, Math.max(ax, cx), ay + 1) >= len * 0.6, `no horizontal crop mark at ${tx},${ty}`);
+        // The vertical one.
+        const [vx, vy0] = toPx(tx, by + dy * 0.5);
+        const [, vy1] = toPx(tx, by + dy * (len + 0.5));
+        assert.ok(darkIn(img, vx - 1, Math.min(vy0, vy1), vx + 1, Math.max(vy0, vy1)) >= len * 0.6, `no vertical crop mark at ${tx},${ty}`);
+        // Nothing of the marks inside the bleed: the briefing's bleed is white paper at the corners.
+        const [ix, iy] = toPx(tx + dx * 1, ty + dy * 1);
+        const [ox, oy] = toPx(bx - dx * 0.5, by - dy * 0.5);
+        assert.equal(darkIn(img, Math.min(ix, ox), Math.min(iy, oy), Math.max(ix, ox), Math.max(iy, oy)), 0, `ink in the bleed at corner ${tx},${ty}`);
+      }
+    }
+  });
+
+  it("the poster's background art runs into the bleed", async () => {
+    const file = join(OUT, 'poster-a2.pdf');
+    const png = execFileSync('pdftoppm', ['-r', '72', '-f', '1', '-l', '1', '-png', file]);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const b = boxes(file);
+    const [x, y] = [b.BleedBox![0] - b.MediaBox![0] + 1.5, b.MediaBox![3] - b.BleedBox![3] + 1.5].map(Math.round) as [number, number];
+    const at = (y * info.width + x) * info.channels;
+    const [r, g, bl] = [data[at]!, data[at + 1]!, data[at + 2]!];
+    assert.ok(r > 150 && g < 60 && bl < 60, `the top-left corner of the bleed is rgb(${r},${g},${bl}), expected the red band`);
+  });
+});
+
+describe('the same input gives the same bytes', { timeout: 120_000 }, () => {
+  it('two renders of the briefing are byte-identical, with fixed dates and a content-derived ID', () => {
+    const a = join(OUT, 'same-a');
+    const b = join(OUT, 'same-b');
+    for (const dir of [a, b]) {
+      const r = cli('render', '--data', DATA, '--out', dir, '--only', 'briefing');
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const pa = readFileSync(join(a, 'briefing.pdf'));
+    assert.ok(pa.equals(readFileSync(join(b, 'briefing.pdf'))), 'briefing.pdf differs between two runs');
+    const info = execFileSync('pdfinfo', [join(a, 'briefing.pdf')], { encoding: 'utf8' });
+    assert.match(info, /CreationDate:\s+Mon Feb 12 00:00:00 2018/);
+    assert.match(pa.toString('latin1'), /\/ID \[ <[0-9A-F]{32}> <[0-9A-F]{32}> \]/i);
+  });
+});
+
+describe('a role served by your own font file', { timeout: 120_000 }, () => {
+  const kai = join(FONTS_DIR, 'FandolKai-Regular.ttf');
+
+  it('--font body=FILE draws the body with that file, and the run reports it', { skip: !existsSync(kai) && 'the setup script has not converted FandolKai' }, () => {
+    const dir = join(OUT, 'user-font');
+    const r = cli('render', '--data', DATA, '--out', dir, '--only', 'briefing', '--font', `body=${kai}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^font body\s+仿宋\s+FandolKai .*your file/m);
+    const fonts = execFileSync('pdffonts', [join(dir, 'briefing.pdf')], { encoding: 'utf8' });
+    assert.doesNotMatch(fonts, /FandolFang/, 'the default body face is not used');
+    assert.match(fonts, /FandolKai/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fonts: Record<string, string> };
+    assert.equal(manifest.fonts.body, 'FandolKai (user)');
+  });
+
+  it('a CFF font for a role exits 2 before rendering and says why', () => {
+    const dir = join(OUT, 'cff');
+    const otf = join(OUT, 'fake.otf');
+    execFileSync('sh', ['-c', `mkdir -p ${OUT} && printf 'OTTO\\0\\0\\0\\0\\0\\0\\0\\0' > ${otf}`]);
+    const r = cli('render', '--data', DATA, '--out', dir, '--font', `title=${otf}`);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /font for role title \(小标宋\) .*fake\.otf/);
+    assert.equal(existsSync(dir), false, 'nothing written');
+  });
+});
