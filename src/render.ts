@@ -235,8 +235,10 @@ async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
   };
   walk(root as DomNode);
   const strays = new Map<string, string>();
-  for (const { nodeId, text } of withText) {
-    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  // All questions at once: one round trip per node, in sequence, took most of a render.
+  const answers = await Promise.all(withText.map(({ nodeId }) => cdp.send('CSS.getPlatformFontsForNode', { nodeId })));
+  for (const [i, { fonts }] of answers.entries()) {
+    const { text } = withText[i]!;
     for (const f of fonts) {
       if (!f.isCustomFont && !strays.has(f.familyName)) strays.set(f.familyName, text.slice(0, 30));
     }
