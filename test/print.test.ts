@@ -53,7 +53,7 @@ describe('bleed and crop marks', { timeout: 300_000 }, () => {
       const media = b.MediaBox!;
       const bleed = b.BleedBox!;
       const trimBox = b.TrimBox!;
-      const size = (x: Box) => [x[2] - x[0], x[3] - x[1]];
+      const size = (x: Box): [number, number] => [x[2] - x[0], x[3] - x[1]];
       // Chrome rounds the page by a fraction of a point; the boxes are computed from what it wrote.
       const [mw, mh] = size(media);
       assert.ok(Math.abs(mw - (trim[0] + 6 + 2 * SLUG_MM) * MM) < 1.5 && Math.abs(mh - (trim[1] + 6 + 2 * SLUG_MM) * MM) < 1.5, `MediaBox ${mw}×${mh} pt`);
