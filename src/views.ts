@@ -16,6 +16,8 @@ export interface FigureView extends FormattedFigure {
   fragment: string;
   /** Where in the speech: 二、着力打造坚强战斗堡垒 · （三）以基础建设为保障… */
   where: string;
+  /** Its number in a list of all figures: 1. 2. … (third level of an official document) */
+  marker: string;
 }
 
 export interface ChartView {
@@ -43,12 +45,15 @@ export interface SectionView {
   /** 一、 */
   heading: string;
   title: string;
-  groups: { name: string; items: ItemView[] }[];
+  /** marker: （一）（二）… for the groups of a part (second level of an official document) */
+  groups: { name: string; marker: string; items: ItemView[] }[];
   charts: ChartView[];
 }
 
 export interface DerivedView {
   id: string;
+  /** Its number in the list of derived values: （1）（2）… (fourth level of an official document) */
+  marker: string;
   label: string;
   text: string;
   from: string;
@@ -56,7 +61,13 @@ export interface DerivedView {
 
 export interface View {
   lang: string;
-  doc: SpeechData['document'] & { issueText: string; issuedText: string; speechDateText: string };
+  doc: SpeechData['document'] & {
+    issueText: string;
+    issuedText: string;
+    speechDateText: string;
+    /** 发文字号: the data's docNumber, else 〔year of issue〕issue号 (see docNumberText) */
+    docNumberText: string;
+  };
   figures: FigureView[];
   highlights: FigureView[];
   sections: SectionView[];
@@ -95,13 +106,14 @@ export function buildView(data: SpeechData): View {
     const p = structure.parts.find((x) => x.id === id)!;
     return `${p.numeral}、${p.title}`;
   };
-  const figureView = (f: Figure): FigureView => {
+  const figureView = (f: Figure, i: number): FigureView => {
     const item = f.item ? itemTitle.get(f.item) : undefined;
     return {
       id: f.id,
       label: f.label,
       fragment: f.fragment,
       where: item ? `${partTitle(f.part)} · ${item.marker}${item.title}` : partTitle(f.part),
+      marker: `${i + 1}.`,
       ...formatFigure(f),
     };
   };
@@ -116,8 +128,8 @@ export function buildView(data: SpeechData): View {
       heading: '',
       title: structure.review.title,
       groups: [
-        { name: '主要成绩', items: itemViews(structure.review.achievements, shi) },
-        { name: '存在问题', items: itemViews(structure.review.problems, shi) },
+        { name: '主要成绩', marker: paren(0), items: itemViews(structure.review.achievements, shi) },
+        { name: '存在问题', marker: paren(1), items: itemViews(structure.review.problems, shi) },
       ],
       charts: gridSpans(chartsFor(figures.filter((f) => f.part === 'review'), derived, 'review'), GRID_COLUMNS),
     },
@@ -125,13 +137,14 @@ export function buildView(data: SpeechData): View {
       id: p.id,
       heading: `${p.numeral}、`,
       title: p.title,
-      groups: [{ name: p.itemsName, items: itemViews(p.items, paren) }],
+      groups: [{ name: p.itemsName, marker: paren(0), items: itemViews(p.items, paren) }],
       charts: gridSpans(chartsFor(figures.filter((f) => f.part === p.id), derived, p.id), GRID_COLUMNS),
     })),
   ];
 
-  const derivedViews = derived.map((d) => ({
+  const derivedViews = derived.map((d, i) => ({
     id: d.id,
+    marker: `（${i + 1}）`,
     label: d.label,
     text: formatDerived(d),
     from: d.from.map((id) => `${viewOf.get(id)!.label}${viewOf.get(id)!.text}`).join('、'),
@@ -139,7 +152,13 @@ export function buildView(data: SpeechData): View {
 
   return {
     lang: 'zh-CN',
-    doc: { ...doc, issueText: formatIssue(doc.issue), issuedText: formatDate(doc.issued), speechDateText: formatDate(doc.speechDate) },
+    doc: {
+      ...doc,
+      issueText: formatIssue(doc.issue),
+      issuedText: formatDate(doc.issued),
+      speechDateText: formatDate(doc.speechDate),
+      docNumberText: docNumberText(doc),
+    },
     figures: views,
     highlights: pickHighlights(figures).map((f) => viewOf.get(f.id)!),
     sections,
@@ -156,6 +175,16 @@ export function buildView(data: SpeechData): View {
 }
 
 const GRID_COLUMNS = 4;
+
+/**
+ * 发文字号 as GB/T 9704-2012 writes it: 代字〔年份〕序号号, the full year in 〔〕, no 第, no leading zeros.
+ * The data's docNumber when it has one. Otherwise the parts the data does know: the year of issue
+ * and the issue number, 〔2018〕10号. The office's 代字 (e.g. 洛办) is left out rather than guessed.
+ */
+export function docNumberText(doc: Pick<SpeechData['document'], 'docNumber' | 'issue' | 'issued'>): string {
+  if (doc.docNumber) return doc.docNumber;
+  return `〔${doc.issued.slice(0, 4)}〕${doc.issue}号`;
+}
 
 /** Give each chart a column span (1, or 2 when wide) and widen the last chart of a row that would end short. */
 export function gridSpans(charts: Omit<ChartView, 'span'>[], columns: number): ChartView[] {

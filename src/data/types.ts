@@ -24,6 +24,10 @@ export interface DocumentMeta {
   sourceNote?: string;
   /** Distribution line, e.g. 发至县级 */
   distribution?: string;
+  /** 发文字号 as printed (GB/T 9704: 代字〔年份〕序号号, e.g. 洛办〔2018〕10号); optional */
+  docNumber?: string;
+  /** 抄送机关 for the closing block (版记) of the official-document layout, e.g. 省委办公厅; optional */
+  copyTo?: string;
   keywords: string[];
 }
 
