@@ -63,11 +63,23 @@ def otf_to_ttf(font):
     font.sfntVersion = "\000\001\000\000"
 
 
+# Code points that share a glyph with a common character: Chrome's ToUnicode would then map 月
+# to the Kangxi radical ⽉, and the space to U+0001, and the text would not search.
+SHADOW_RANGES = [(0x0000, 0x001F), (0x007F, 0x009F), (0x2E80, 0x2FDF), (0x31C0, 0x31EF)]
+
+
+def drop_shadow_codepoints(font):
+    for table in font["cmap"].tables:
+        for cp in [cp for cp in table.cmap if any(a <= cp <= b for a, b in SHADOW_RANGES)]:
+            del table.cmap[cp]
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit("usage: otf2ttf.py IN.otf OUT.ttf")
     font = TTFont(sys.argv[1])
     otf_to_ttf(font)
+    drop_shadow_codepoints(font)
     font.save(sys.argv[2])
 
 

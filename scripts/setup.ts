@@ -4,13 +4,14 @@
 // otherwise a message that says what to install. It never fails the install itself.
 
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, detectBrowserPlatform, install, resolveBuildId } from '@puppeteer/browsers';
 import { findBrowser, INSTALL_HINT, puppeteerCacheDir } from '../src/browser.js';
 import { CONVERTED_FACES, FONTS_DIR } from '../src/fonts.js';
+import { readSfnt } from '../src/sfnt.js';
 
 const say = (line: string) => process.stderr.write(`shushuo setup: ${line}\n`);
 
@@ -81,7 +82,7 @@ if (stillMissing.length > 0) {
 // Fonts: FandolFang (仿宋) and FandolKai (楷体) ship as CFF OpenType in Debian's texlive-lang-chinese.
 // Chrome would write them as Type 3, so they are converted to TrueType once, into fonts/.
 const FANDOL_DIR = 'usr/share/texlive/texmf-dist/fonts/opentype/public/fandol';
-const todo = Object.values(CONVERTED_FACES).filter((f) => !existsSync(join(FONTS_DIR, f.file)));
+const todo = Object.values(CONVERTED_FACES).filter((f) => !convertedWell(join(FONTS_DIR, f.file)));
 if (todo.length > 0) await convertFandol(todo.map((f) => f.file));
 else say(`fonts: ${Object.values(CONVERTED_FACES).map((f) => f.file).join(', ')} ready in fonts/`);
 
@@ -113,6 +114,16 @@ async function convertFandol(files: string[]): Promise<void> {
     say(`fonts: could not convert the Fandol fonts (${(err as Error).message.split('\n')[0]}); 仿宋 and 楷体 roles fall back to Noto Serif SC`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Converted by the current script: a file from an older one still maps Kangxi radicals (⽉ U+2F49). */
+function convertedWell(file: string): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    return !readSfnt(readFileSync(file), file).covers(0x2f49);
+  } catch {
+    return false;
   }
 }
 
