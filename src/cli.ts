@@ -1,12 +1,12 @@
 // The command line: parse arguments, call the library, map errors to exit codes.
 //   0 done · 1 rendering failed · 2 bad input (data, arguments): nothing written
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, FontFileError, GlyphError, LAYOUTS, OUTPUTS, render, ROLES, validate, type Role } from './index.js';
+import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, preflight, render, ROLES, validate, type Role } from './index.js';
 import { resolveFonts } from './fonts.js';
 import { selectOutputs } from './outputs.js';
 
@@ -16,7 +16,8 @@ Usage:
   shushuo validate --data FILE [--font ROLE=FILE ...] [--config FILE]
   shushuo render   --data FILE --out DIR [--only NAMES] [--layout NAME]
                    [--font ROLE=FILE ...] [--config FILE] [--bleed MM] [--marks]
-                   [--browser PATH]
+                   [--cmyk [--icc FILE]] [--browser PATH]
+  shushuo preflight FILE.pdf ...
 
 Options:
   --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml
@@ -32,23 +33,34 @@ Options:
                     (paths are relative to the config file; flags win)
   --bleed MM        add MM of bleed on every side of each PDF page (print shops ask for 3)
   --marks           add crop marks outside the bleed
+  --cmyk            write PDF/X-3 in CMYK through Ghostscript: black text and rules K100,
+                    the official red Y80 M80, fonts embedded, text searchable
+  --icc FILE        the CMYK output profile for --cmyk (default: one installed with Ghostscript)
   --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
                     Chrome/Chromium, then puppeteer's cache)
   -h, --help        show this help
 
-Exit codes: 0 done, 1 rendering failed, 2 invalid data or arguments (nothing written).
+preflight checks any PDF for print: page boxes, fonts (embedded, subset, Type 3), colour
+spaces, image resolution at print size, transparency and the smallest text. Every PDF that
+render writes passes it.
+
+Exit codes: 0 done, 1 rendering failed or a PDF fails preflight, 2 invalid data or arguments
+(nothing written).
 
 Examples:
   shushuo validate --data data/luoyang-2018-02-08.yaml
   shushuo render --data data/luoyang-2018-02-08.yaml --out output --only poster-a2
   shushuo render --data data/luoyang-2018-02-08.yaml --layout gongwen --font body=仿宋_GB2312.ttf
-  shushuo render --data data/luoyang-2018-02-08.yaml --only poster-a2 --bleed 3 --marks
+  shushuo render --data data/luoyang-2018-02-08.yaml --only poster-a2 --bleed 3 --marks --cmyk
+  shushuo preflight output/briefing.pdf
 `;
 
 interface Config {
   fonts: Partial<Record<Role, string>>;
   bleed?: number;
   marks?: boolean;
+  cmyk?: boolean;
+  icc?: string;
 }
 
 /** Read --config: fonts (role → file, relative to the config file), bleed, marks. */
@@ -61,7 +73,7 @@ function readConfig(file: string | undefined): Config {
     throw new UsageError(`--config ${file}: cannot read it (${(e as Error).message.split('\n')[0]})`);
   }
   const config = (raw ?? {}) as Record<string, unknown>;
-  const known = ['fonts', 'bleed', 'marks'];
+  const known = ['fonts', 'bleed', 'marks', 'cmyk', 'icc'];
   const unknown = Object.keys(config).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new UsageError(`--config ${file}: expected keys ${known.join(', ')}, received ${unknown.join(', ')}`);
   const fonts: Partial<Record<Role, string>> = {};
@@ -71,7 +83,15 @@ function readConfig(file: string | undefined): Config {
   }
   if (config.bleed !== undefined && typeof config.bleed !== 'number') throw new UsageError(`--config ${file}: bleed: expected a number of mm, received ${JSON.stringify(config.bleed)}`);
   if (config.marks !== undefined && typeof config.marks !== 'boolean') throw new UsageError(`--config ${file}: marks: expected true or false, received ${JSON.stringify(config.marks)}`);
-  return { fonts, bleed: config.bleed as number | undefined, marks: config.marks as boolean | undefined };
+  if (config.cmyk !== undefined && typeof config.cmyk !== 'boolean') throw new UsageError(`--config ${file}: cmyk: expected true or false, received ${JSON.stringify(config.cmyk)}`);
+  if (config.icc !== undefined && typeof config.icc !== 'string') throw new UsageError(`--config ${file}: icc: expected a file path, received ${JSON.stringify(config.icc)}`);
+  return {
+    fonts,
+    bleed: config.bleed as number | undefined,
+    marks: config.marks as boolean | undefined,
+    cmyk: config.cmyk as boolean | undefined,
+    icc: typeof config.icc === 'string' ? resolve(dirname(file), config.icc) : undefined,
+  };
 }
 
 /** --font body=FILE, repeated. */
@@ -109,6 +129,8 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: 'string' },
         bleed: { type: 'string' },
         marks: { type: 'boolean' },
+        cmyk: { type: 'boolean' },
+        icc: { type: 'string' },
         browser: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -117,6 +139,19 @@ export async function main(argv: string[]): Promise<number> {
     if (values.help || !command) {
       process.stdout.write(USAGE);
       return values.help ? 0 : 2;
+    }
+    if (command === 'preflight') {
+      const files = positionals.slice(1);
+      if (files.length === 0) throw new UsageError('preflight: expected one or more PDF files, received none');
+      const missing = files.filter((f) => !existsSync(f));
+      if (missing.length > 0) throw new UsageError(`preflight: expected PDF files, received ${missing.join(', ')}, which do not exist`);
+      let failed = 0;
+      for (const file of files) {
+        const report = await preflight(file);
+        process.stdout.write(`${formatPreflight(report)}\n`);
+        if (report.errors.length > 0) failed++;
+      }
+      return failed > 0 ? 1 : 0;
     }
     if (!values.data) throw new UsageError(`${command}: expected --data FILE, received no --data`);
     const config = readConfig(values.config);
@@ -135,10 +170,13 @@ export async function main(argv: string[]): Promise<number> {
       }
       const bleedMm = parseBleed(values.bleed) ?? config.bleed;
       const marks = values.marks ?? config.marks;
-      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, browser: values.browser, log: err });
+      const cmyk = values.cmyk ?? config.cmyk;
+      const icc = values.icc ?? config.icc;
+      if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
+      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, browser: values.browser, log: err });
       return 0;
     }
-    throw new UsageError(`expected a command (validate or render), received "${command}"`);
+    throw new UsageError(`expected a command (validate, render or preflight), received "${command}"`);
   } catch (e) {
     if (e instanceof DataError || e instanceof GlyphError) {
       err(`invalid data, nothing written:\n${e.message}`);

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
+import { toPdfX } from './ghostscript.js';
+import { preflight } from './preflight.js';
 import { loadData } from './data/load.js';
 import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
@@ -20,6 +22,7 @@ export { loadData, DataError, formatProblem } from './data/load.js';
 export type { SpeechData } from './data/types.js';
 export { OUTPUTS, LAYOUTS } from './outputs.js';
 export { FontFileError, ROLES, type Role } from './fonts.js';
+export { preflight, formatPreflight, type PreflightReport } from './preflight.js';
 
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
@@ -37,6 +40,10 @@ export interface RenderOptions {
   bleedMm?: number;
   /** Crop marks in a slug outside the bleed */
   marks?: boolean;
+  /** Write CMYK PDF/X-3 through Ghostscript instead of Chrome's RGB */
+  cmyk?: boolean;
+  /** CMYK ICC profile for --cmyk; one on the machine when absent */
+  icc?: string;
   /** Browser executable; found automatically when absent */
   browser?: string;
   templatesDir?: string;
@@ -79,7 +86,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   log(`browser: ${browser.path} (${browser.source})`);
   const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, fontFiles: roleFontFiles(fonts), log });
   const written: ManifestEntry[] = [];
-  const print = { bleedMm, marks: options.marks ?? false };
+  const print: PrintOptions = { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log };
   try {
     for (const page of pages) {
       const { output } = page;
@@ -109,15 +116,23 @@ interface PageHtml {
   pngHtml: string;
 }
 
-async function renderOutput(renderer: Renderer, page: PageHtml, view: View, print: { bleedMm: number; marks: boolean }, out: string): Promise<ManifestEntry[]> {
+interface PrintOptions {
+  bleedMm: number;
+  marks: boolean;
+  cmyk: boolean;
+  icc: string | undefined;
+  log: (line: string) => void;
+}
+
+async function renderOutput(renderer: Renderer, page: PageHtml, view: View, print: PrintOptions, out: string): Promise<ManifestEntry[]> {
   const { output } = page;
   const entries: ManifestEntry[] = [];
   if (output.pdf) {
     const { widthMm, heightMm } = output.page;
     const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
     const raw = await renderer.pdf(job, { outline: output.outline });
-    const boxed = await setPrintBoxes(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, ...print });
-    const pdf = await setPdfMetadata(boxed, {
+    const boxed = await setPrintBoxes(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks });
+    const rgb = await setPdfMetadata(boxed, {
       title: `${view.doc.title}（${view.doc.issueText}）`,
       author: view.doc.office,
       subject: view.doc.speechTitle,
@@ -125,11 +140,16 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
       language: view.lang,
       date: view.doc.issued,
     });
+    const pdf = print.cmyk ? await toPdfX(rgb, { icc: print.icc, title: view.doc.title, date: view.doc.issued, log: (l) => print.log(`  ${output.name}.pdf: ${l}`) }) : rgb;
     const info = await readPdfInfo(pdf);
     if (output.outline && !info.hasOutline) throw new RenderError(`${output.name}.pdf: expected bookmarks for its sections, received a PDF without an outline`);
+    // Every PDF must pass the same preflight a user can run: fonts, transparency, boxes, images.
+    const report = await preflight(pdf);
+    for (const w of report.warnings) print.log(`  ${output.name}.pdf: warning: ${w}`);
+    if (report.errors.length > 0) throw new RenderError(`${output.name}.pdf fails preflight:\n  ${report.errors.join('\n  ')}`);
     const file = `${output.name}.pdf`;
     writeAtomic(join(out, file), pdf);
-    entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' } });
+    entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' }, colour: print.cmyk ? 'CMYK PDF/X-3' : 'RGB' });
   }
   if (output.png) {
     const { width, height } = pixelSize(output.page, output.png.dpi);

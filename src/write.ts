@@ -12,6 +12,8 @@ export interface ManifestEntry {
   /** PDF: page count and first-page size in pt */
   pages?: number;
   pageSize?: { width: number; height: number; unit: 'pt' };
+  /** PDF: RGB from Chrome, or CMYK PDF/X-3 from Ghostscript */
+  colour?: 'RGB' | 'CMYK PDF/X-3';
   /** PNG: pixel size and stored DPI */
   pixels?: { width: number; height: number };
   dpi?: number;

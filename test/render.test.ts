@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
@@ -109,6 +109,8 @@ describe('rendering the default data in Chrome', { timeout: 300_000 }, () => {
         if (q.qualifier === '左右') assert.doesNotMatch(unquoted, new RegExp(`${formatFigure(q).number}${q.unit}(?!左右)`), `${q.id} printed without 左右`);
         else assert.doesNotMatch(unquoted, bare, `${q.id} printed without ${q.qualifier}`);
       }
+      // Searchable as written: no Kangxi radicals standing in for 月, 日 …, no control characters.
+      assert.doesNotMatch(text, /[\u2e80-\u2fdf\u0001-\u0008]/u, `${name} extracts to radicals or control characters`);
       const pages = Number(pdfinfo(file).Pages);
       const allowed = allowedNumbers(pages);
       const strays = [...text.matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]).filter((n) => !allowed.has(n));
@@ -148,6 +150,20 @@ describe('rendering the default data in Chrome', { timeout: 300_000 }, () => {
     const { data: px, info } = await sharp(file).extract({ left: 0, top: 7016 - 700, width: 4961, height: 700 }).greyscale().raw().toBuffer({ resolveWithObject: true });
     const dark = px.filter((v) => v < 200).length;
     assert.ok(dark > info.width * 10, 'the bottom of the poster has no ink');
+  });
+
+  it('shushuo preflight passes every PDF it rendered, and fails a PDF with transparency', async () => {
+    const ok = spawnSync('node', ['bin/shushuo.js', 'preflight', join(OUT, 'briefing.pdf'), join(OUT, 'poster-a2.pdf')], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.stdout.match(/✓ passes/g)?.length, 2, ok.stdout);
+    const doc = await PDFDocument.create();
+    doc.addPage([200, 200]).drawRectangle({ x: 10, y: 10, width: 100, height: 100, opacity: 0.5 });
+    const bad = join(OUT, 'translucent.pdf');
+    writeFileSync(bad, await doc.save());
+    const r = spawnSync('node', ['bin/shushuo.js', 'preflight', bad], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /transparency/i);
+    assert.match(r.stdout, /✗/);
   });
 
   it('manifest.json lists every file with its size, pages or pixels, and hash', () => {
