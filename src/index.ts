@@ -12,7 +12,7 @@ import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { finishPng } from './image.js';
 import { OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
-import { readPdfInfo, setPdfMetadata, setPrintBoxes } from './pdf.js';
+import { readPdfInfo, setPdfMetadata, setPrintBoxes, shrunkPages } from './pdf.js';
 import { Renderer, RenderError } from './render.js';
 import { renderHtml, type PageGeometry } from './templates.js';
 import { buildView, type View } from './views.js';
@@ -94,7 +94,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       const files = await renderOutput(renderer, page, view, print, options.out);
       written.push(...files);
       const list = files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ');
-      log(`${output.name.padEnd(12)} ${seconds(t0)}  ${list}`);
+      log(`${output.name.padEnd(16)} ${seconds(t0)}  ${list}`);
     }
   } finally {
     await renderer.close();
@@ -131,6 +131,11 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
     const { widthMm, heightMm } = output.page;
     const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
     const raw = await renderer.pdf(job, { outline: output.outline });
+    const shrunk = await shrunkPages(raw);
+    if (shrunk.length > 0) {
+      const pages = shrunk.map((p) => `page ${p.page} at ${(p.scale * 100).toFixed(2)}%`).join(', ');
+      throw new RenderError(`${output.name}.pdf: expected every page at 100%, received ${pages}: Chrome shrinks a page when something on it is wider than the page; find the element that sticks out`);
+    }
     const boxed = await setPrintBoxes(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks });
     const rgb = await setPdfMetadata(boxed, {
       title: `${view.doc.title}（${view.doc.issueText}）`,

@@ -2,7 +2,7 @@
 // with fixed dates and IDs, and reading back what Chrome actually wrote (pages, MediaBox, outline).
 
 import { createHash } from 'node:crypto';
-import { cmyk, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName } from 'pdf-lib';
+import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream } from 'pdf-lib';
 
 export interface PdfMeta {
   title: string;
@@ -108,4 +108,25 @@ export async function readPdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
   const ids = doc.context.trailerInfo.ID;
   const id = ids instanceof PDFArray ? (ids.get(0) as PDFHexString | undefined)?.asString() : undefined;
   return { pages: doc.getPageCount(), id, width, height, hasOutline: Boolean(outlines?.get(PDFName.of('First'))) };
+}
+
+/**
+ * Pages Chrome shrank to fit: when anything is wider than the page, Chrome scales the whole page
+ * down a little (every 16 pt becomes 15.98 pt) and says nothing. Its page content starts with two
+ * `cm` operators whose product is 0.75 (CSS px → pt) when nothing was shrunk.
+ */
+export async function shrunkPages(pdf: Uint8Array): Promise<{ page: number; scale: number }[]> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const shrunk: { page: number; scale: number }[] = [];
+  doc.getPages().forEach((page, i) => {
+    const node = page.node.Contents();
+    const contents = node instanceof PDFArray ? node.lookup(0) : node;
+    if (!(contents instanceof PDFRawStream)) return;
+    const head = Buffer.from(decodePDFRawStream(contents).decode().subarray(0, 400)).toString('latin1');
+    const cms = [...head.matchAll(/([-\d.]+) [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ cm/g)].slice(0, 2).map((m) => Math.abs(Number(m[1])));
+    if (cms.length < 2) return;
+    const scale = cms[0]! * cms[1]!;
+    if (Math.abs(scale - 0.75) > 0.0001) shrunk.push({ page: i + 1, scale: scale / 0.75 });
+  });
+  return shrunk;
 }

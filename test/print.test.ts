@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { FONTS_DIR } from '../src/fonts.js';
-import { MARK_LENGTH_MM, SLUG_MM } from '../src/pdf.js';
+import { concatTransformationMatrix, PDFDocument, pushGraphicsState } from 'pdf-lib';
+import { MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/pdf.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/print';
@@ -105,6 +106,19 @@ describe('bleed and crop marks', { timeout: 300_000 }, () => {
     const at = (y * info.width + x) * info.channels;
     const [r, g, bl] = [data[at]!, data[at + 1]!, data[at + 2]!];
     assert.ok(r > 150 && g < 60 && bl < 60, `the top-left corner of the bleed is rgb(${r},${g},${bl}), expected the red band`);
+  });
+});
+
+describe('pages Chrome shrank to fit', () => {
+  it('finds a page whose content scale is not 0.75 (CSS px to pt), and passes one that is', async () => {
+    const doc = await PDFDocument.create();
+    for (const scale of [3.125, 3.1]) {
+      doc.addPage([595, 842]).pushOperators(concatTransformationMatrix(0.24, 0, 0, -0.24, 0, 842), pushGraphicsState(), concatTransformationMatrix(scale, 0, 0, scale, 0, 0));
+    }
+    const shrunk = await shrunkPages(await doc.save());
+    assert.equal(shrunk.length, 1);
+    assert.equal(shrunk[0]!.page, 2);
+    assert.ok(Math.abs(shrunk[0]!.scale - 3.1 / 3.125) < 1e-6);
   });
 });
 
