@@ -97,7 +97,15 @@ async function convertFandol(files: string[]): Promise<void> {
     let source = join('/', FANDOL_DIR);
     if (!existsSync(join(source, files[0]!.replace('.ttf', '.otf')))) {
       say('fonts: fetching the Fandol fonts (Debian package texlive-lang-chinese, about 50 MB)');
-      execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'texlive-lang-chinese'], { cwd: work, stdio: 'inherit' });
+      const download = () => execFileSync('apt-get', ['download', '-qq', '-o', 'APT::Sandbox::User=root', 'texlive-lang-chinese'], { cwd: work, stdio: 'inherit' });
+      try {
+        download();
+      } catch (err) {
+        // A fresh machine may have no package lists yet.
+        if (!canApt()) throw err;
+        execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+        download();
+      }
       execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar -x --wildcards './${FANDOL_DIR}/Fandol*'`], { cwd: work, stdio: 'inherit' });
       source = join(work, FANDOL_DIR);
     }
