@@ -145,13 +145,13 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
       language: view.lang,
       date: view.doc.issued,
     });
+    // Every PDF must pass the same preflight a user can run: Chrome's, so that a template with
+    // transparency fails here and not inside Ghostscript, and the CMYK file made from it.
+    await mustPass(rgb, `${output.name}.pdf${print.cmyk ? ' (RGB, before Ghostscript)' : ''}`, print.log);
     const pdf = print.cmyk ? await toPdfX(rgb, { icc: print.icc, title: view.doc.title, date: view.doc.issued, log: (l) => print.log(`  ${output.name}.pdf: ${l}`) }) : rgb;
+    if (print.cmyk) await mustPass(pdf, `${output.name}.pdf`, print.log);
     const info = await readPdfInfo(pdf);
     if (output.outline && !info.hasOutline) throw new RenderError(`${output.name}.pdf: expected bookmarks for its sections, received a PDF without an outline`);
-    // Every PDF must pass the same preflight a user can run: fonts, transparency, boxes, images.
-    const report = await preflight(pdf);
-    for (const w of report.warnings) print.log(`  ${output.name}.pdf: warning: ${w}`);
-    if (report.errors.length > 0) throw new RenderError(`${output.name}.pdf fails preflight:\n  ${report.errors.join('\n  ')}`);
     const file = `${output.name}.pdf`;
     writeAtomic(join(out, file), pdf);
     entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' }, colour: print.cmyk ? 'CMYK PDF/X-3' : 'RGB' });
@@ -166,6 +166,20 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
     entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi });
   }
   return entries;
+}
+
+/**
+ * Preflight errors fail the run. So do transparency groups, which preflight only notes: Chrome makes
+ * one for a CSS transform, filter or opacity, and Ghostscript's PDF/X-3 flattens such a page into one image.
+ */
+async function mustPass(pdf: Uint8Array, name: string, log: (line: string) => void): Promise<void> {
+  const report = await preflight(pdf);
+  for (const w of report.warnings) log(`  ${name}: warning: ${w}`);
+  const groups = report.info
+    .filter((line) => /transparency group/.test(line))
+    .map((line) => `${line.replace(/: a blending space.*$/, '')}: expected none in a print template (a CSS transform, filter or opacity makes one; PDF/X-3 would flatten the page into an image)`);
+  const errors = [...report.errors, ...groups];
+  if (errors.length > 0) throw new RenderError(`${name} fails preflight:\n  ${errors.join('\n  ')}`);
 }
 
 /**

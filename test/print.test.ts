@@ -2,12 +2,13 @@
 // served by a user's own file.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { FONTS_DIR } from '../src/fonts.js';
 import { concatTransformationMatrix, PDFDocument, pushGraphicsState } from 'pdf-lib';
+import { render, TEMPLATES_DIR } from '../src/index.js';
 import { MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/pdf.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
@@ -106,6 +107,46 @@ describe('bleed and crop marks', { timeout: 300_000 }, () => {
     const at = (y * info.width + x) * info.channels;
     const [r, g, bl] = [data[at]!, data[at + 1]!, data[at + 2]!];
     assert.ok(r > 150 && g < 60 && bl < 60, `the top-left corner of the bleed is rgb(${r},${g},${bl}), expected the red band`);
+  });
+});
+
+describe('templates meant for print', { timeout: 120_000 }, () => {
+  it('a template with transparency fails the build, naming it, and writes nothing', async () => {
+    const templates = join(OUT, 'translucent-templates');
+    const out = join(OUT, 'translucent');
+    rmSync(templates, { recursive: true, force: true });
+    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+    appendFileSync(join(templates, 'styles', 'briefing.css'), '\n.doc-title { opacity: 0.6; }\n');
+    await assert.rejects(
+      render({ data: DATA, out, only: ['briefing'], templatesDir: templates }),
+      /briefing\.pdf fails preflight:[\s\S]*(opacity|ca 0\.6)/,
+    );
+    assert.equal(existsSync(join(out, 'briefing.pdf')), false);
+  });
+});
+
+describe('render --cmyk', { timeout: 120_000 }, () => {
+  it('writes PDF/X-3 with an output intent, passes preflight, and says so in the manifest', () => {
+    const dir = join(OUT, 'cmyk');
+    const r = cli('render', '--data', DATA, '--out', dir, '--only', 'briefing-gongwen', '--cmyk', '--bleed', '3', '--marks');
+    assert.equal(r.status, 0, r.stderr);
+    const file = join(dir, 'briefing-gongwen.pdf');
+    assert.match(execFileSync('pdfinfo', [file], { encoding: 'utf8' }), /PDF subtype:\s+PDF\/X-3:2002/);
+    const check = cli('preflight', file);
+    assert.equal(check.status, 0, check.stdout);
+    assert.match(check.stdout, /output intent: GTS_PDFX/);
+    assert.match(check.stdout, /DeviceCMYK/);
+    assert.doesNotMatch(check.stdout, /DeviceRGB/);
+    const b = boxes(file);
+    assert.ok(Math.abs(b.TrimBox![2] - b.TrimBox![0] - 210 * MM) < 0.1, 'the TrimBox survives Ghostscript');
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { file: string; colour?: string }[] };
+    assert.equal(manifest.files.find((f) => f.file === 'briefing-gongwen.pdf')?.colour, 'CMYK PDF/X-3');
+  });
+
+  it('--icc without --cmyk is refused', () => {
+    const r = cli('render', '--data', DATA, '--out', join(OUT, 'icc'), '--icc', 'x.icc');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--icc: expected together with --cmyk/);
   });
 });
 
