@@ -20,8 +20,6 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import {
-  decodePDFRawStream,
-  PDFArray,
   PDFDict,
   PDFDocument,
   pdfDocEncodingDecode,
@@ -30,12 +28,13 @@ import {
   PDFNumber,
   PDFRawStream,
   PDFRef,
-  PDFStream,
   PDFString,
   type PDFContext,
   type PDFPageLeaf,
 } from 'pdf-lib';
-import { PRINT_INKS, rewriteInks, stringBytes, tokenize, type Ink } from './inks.js';
+import { PRINT_INKS, rewriteInks, type Ink } from './inks.js';
+import { contentStreams, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
+import { pageTransparency } from './preflight.js';
 
 export type { Ink } from './inks.js';
 export { PRINT_INKS } from './inks.js';
@@ -97,7 +96,7 @@ export async function toPdfX(rgbPdf: Uint8Array, options: PdfxOptions): Promise<
   source.setTitle(options.title);
   const sourceFonts = new Map<PDFDict, FontInfo>();
   const sourceText = source.getPages().map((page) => pageGlyphs(page.node, source.context, sourceFonts));
-  const transparency = source.getPages().map((page) => transparencyOf(page.node.Resources(), source.context));
+  const transparency = source.getPages().map((page) => pageTransparency(page.node));
   const prepared = await source.save({ useObjectStreams: false, updateFieldAppearances: false });
 
   // 2. Ghostscript, in a temp folder that is removed afterwards.
@@ -321,8 +320,8 @@ function rewriteDocumentInks(doc: PDFDocument, inks: Ink[]): InkCounts {
     if (done.has(ref.toString())) return;
     done.add(ref.toString());
     const stream = doc.context.lookup(ref);
-    if (!(stream instanceof PDFStream)) return;
-    const text = Buffer.from(streamBytes(stream, ref)).toString('latin1');
+    if (!(stream instanceof PDFRawStream)) return;
+    const text = Buffer.from(decode(stream, `content stream ${ref.toString()}`)).toString('latin1');
     const result = rewriteInks(text, inks, { rgbSpaces: rgbColourSpaces(resources, doc.context) });
     add(counts.replaced, result.replaced);
     add(counts.left, result.left);
@@ -332,14 +331,14 @@ function rewriteDocumentInks(doc: PDFDocument, inks: Ink[]): InkCounts {
     for (const [, value] of xobjects?.entries() ?? []) {
       if (!(value instanceof PDFRef)) continue;
       const form = doc.context.lookup(value);
-      if (form instanceof PDFStream && form.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) {
+      if (form instanceof PDFRawStream && form.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) {
         rewrite(value, form.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources);
       }
     }
   };
   for (const page of doc.getPages()) {
     const resources = page.node.Resources();
-    for (const ref of contentRefs(page.node.get(PDFName.of('Contents')), doc.context)) rewrite(ref, resources);
+    for (const { ref } of contentStreams(page.node)) rewrite(ref, resources);
   }
   return counts;
 }
@@ -361,21 +360,12 @@ function rgbColourSpaces(resources: PDFDict | undefined, context: PDFContext): s
   return names;
 }
 
-function contentRefs(contents: unknown, context: PDFContext): PDFRef[] {
-  if (contents instanceof PDFRef) {
-    const target = context.lookup(contents);
-    return target instanceof PDFArray ? contentRefs(target, context) : [contents];
-  }
-  if (contents instanceof PDFArray) return contents.asArray().filter((r): r is PDFRef => r instanceof PDFRef);
-  return [];
-}
-
-function streamBytes(stream: PDFStream, ref: PDFRef | string): Uint8Array {
-  if (!(stream instanceof PDFRawStream)) return stream.getContents();
+/** The decoded bytes of a stream; `what` names it in the error. */
+function decode(stream: PDFRawStream, what: string): Uint8Array {
   try {
-    return decodePDFRawStream(stream).decode();
+    return streamBytes(stream);
   } catch (err) {
-    throw new GhostscriptError(`content stream ${ref.toString()}: cannot decode it (${(err as Error).message})`, { cause: err });
+    throw new GhostscriptError(`${what}: cannot decode it (${(err as Error).message})`, { cause: err });
   }
 }
 
@@ -415,8 +405,8 @@ function pageGlyphs(page: PDFPageLeaf, context: PDFContext, fonts: Map<PDFDict, 
     let info = fonts.get(dict);
     if (!info) {
       const composite = dict.get(PDFName.of('Subtype')) === PDFName.of('Type0');
-      const stream = dict.lookupMaybe(PDFName.of('ToUnicode'), PDFStream);
-      const toUnicode = stream ? parseToUnicode(Buffer.from(streamBytes(stream, `ToUnicode of ${key}`)).toString('latin1')) : new Map<number, string>();
+      const stream = dict.lookup(PDFName.of('ToUnicode'));
+      const toUnicode = stream instanceof PDFRawStream ? parseToUnicode(Buffer.from(decode(stream, `ToUnicode of ${key}`)).toString('latin1')) : new Map<number, string>();
       info = { key, width: composite ? 2 : 1, toUnicode, dict };
       fonts.set(dict, info);
     }
@@ -424,34 +414,24 @@ function pageGlyphs(page: PDFPageLeaf, context: PDFContext, fonts: Map<PDFDict, 
   };
   // Open marked-content sections (BMC/BDC … EMC), across content streams and forms.
   const spans: { actualText?: string; glyphs: number[] }[] = [];
-  const walk = (refs: PDFRef[], resources: PDFDict | undefined, depth: number) => {
+  const walk = (content: Uint8Array, resources: PDFDict | undefined, depth: number) => {
     if (depth > 8) return;
-    const text = refs.map((ref) => {
-      const s = context.lookup(ref);
-      return s instanceof PDFStream ? Buffer.from(streamBytes(s, ref)).toString('latin1') : '';
-    }).join('\n');
     let font: FontInfo | undefined;
-    let operands: { kind: string; text: string }[] = [];
-    const show = (token: { kind: string; text: string } | undefined) => {
-      if (!font || !token || (token.kind !== 'string' && token.kind !== 'hex')) return;
-      const bytes = stringBytes(token.text);
-      for (let i = 0; i + font.width <= bytes.length; i += font.width) {
+    const show = (value: Value | undefined) => {
+      if (!font || !(value instanceof Uint8Array)) return;
+      for (let i = 0; i + font.width <= value.length; i += font.width) {
         for (let m = spans.length - 1; m >= 0; m--) {
           if (spans[m]!.actualText === undefined) continue;
           spans[m]!.glyphs.push(glyphs.length);
           break;
         }
-        glyphs.push({ font, code: font.width === 2 ? bytes[i]! * 256 + bytes[i + 1]! : bytes[i]! });
+        glyphs.push({ font, code: font.width === 2 ? value[i]! * 256 + value[i + 1]! : value[i]! });
       }
     };
-    for (const token of tokenize(text)) {
-      if (token.kind !== 'op' && token.kind !== 'inline-image') {
-        operands.push(token);
-        continue;
-      }
-      const args = operands;
-      operands = [];
-      switch (token.text) {
+    for (const { op, operands } of operations(content)) {
+      const args = operands.map((o) => o.value);
+      const name = args[0] instanceof Name ? args[0].value : '';
+      switch (op) {
         case 'BMC':
           spans.push({ glyphs: [] });
           break;
@@ -466,7 +446,6 @@ function pageGlyphs(page: PDFPageLeaf, context: PDFContext, fonts: Map<PDFDict, 
           break;
         }
         case 'Tf': {
-          const name = args[0]?.kind === 'name' ? args[0].text.slice(1) : '';
           const ref = resources?.lookupMaybe(PDFName.of('Font'), PDFDict)?.get(PDFName.of(name));
           const dict = ref ? context.lookup(ref) : undefined;
           font = dict instanceof PDFDict ? fontInfo(dict, ref instanceof PDFRef ? ref.toString() : name) : undefined;
@@ -481,16 +460,15 @@ function pageGlyphs(page: PDFPageLeaf, context: PDFContext, fonts: Map<PDFDict, 
           break;
         case 'TJ': {
           const array = args[0];
-          if (array?.kind === 'array') for (const t of tokenize(array.text.slice(1, -1))) show(t);
+          if (Array.isArray(array)) for (const item of array) show(item);
           break;
         }
         case 'Do': {
-          const name = args[0]?.kind === 'name' ? args[0].text.slice(1) : '';
           const ref = resources?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.get(PDFName.of(name));
           const form = ref instanceof PDFRef ? context.lookup(ref) : undefined;
-          if (ref instanceof PDFRef && form instanceof PDFStream && form.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) {
+          if (ref instanceof PDFRef && form instanceof PDFRawStream && form.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) {
             const saved = font;
-            walk([ref], form.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources, depth + 1);
+            walk(decode(form, `content stream ${ref.toString()}`), form.dict.lookupMaybe(PDFName.of('Resources'), PDFDict) ?? resources, depth + 1);
             font = saved;
           }
           break;
@@ -498,20 +476,18 @@ function pageGlyphs(page: PDFPageLeaf, context: PDFContext, fonts: Map<PDFDict, 
       }
     }
   };
-  walk(contentRefs(page.get(PDFName.of('Contents')), context), page.Resources(), 0);
+  walk(pageContent(page, (stream, ref) => decode(stream, `content stream ${ref.toString()}`)), page.Resources(), 0);
   return glyphs;
 }
 
 /** The /ActualText of a BDC property list: inline (`<< /ActualText (…) >>`) or named in the resources' /Properties. */
-function actualText(props: { kind: string; text: string } | undefined, resources: PDFDict | undefined, context: PDFContext): string | undefined {
-  if (props?.kind === 'dict') {
-    const tokens = [...tokenize(props.text.slice(2, -2))];
-    const at = tokens.findIndex((t) => t.kind === 'name' && t.text === '/ActualText');
-    const value = tokens[at + 1];
-    return at >= 0 && value && (value.kind === 'string' || value.kind === 'hex') ? decodeTextString(stringBytes(value.text)) : undefined;
+function actualText(props: Value | undefined, resources: PDFDict | undefined, context: PDFContext): string | undefined {
+  if (props instanceof Map) {
+    const value = props.get('ActualText');
+    return value instanceof Uint8Array ? decodeTextString(value) : undefined;
   }
-  if (props?.kind === 'name') {
-    const dict = resources?.lookupMaybe(PDFName.of('Properties'), PDFDict)?.get(PDFName.of(props.text.slice(1)));
+  if (props instanceof Name) {
+    const dict = resources?.lookupMaybe(PDFName.of('Properties'), PDFDict)?.get(PDFName.of(props.value));
     const list = dict ? context.lookup(dict) : undefined;
     const value = list instanceof PDFDict ? list.lookup(PDFName.of('ActualText')) : undefined;
     return value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined;
@@ -520,52 +496,46 @@ function actualText(props: { kind: string; text: string } | undefined, resources
 }
 
 /** A PDF text string: UTF-16BE or UTF-8 with a byte order mark, else PDFDocEncoding. */
-export function decodeTextString(bytes: number[]): string {
+export function decodeTextString(bytes: Uint8Array): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.slice(2)).swap16().toString('utf16le');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.slice(3)).toString('utf8');
-  return pdfDocEncodingDecode(Uint8Array.from(bytes));
+  return pdfDocEncodingDecode(bytes);
 }
 
 /** A ToUnicode CMap: bfchar and bfrange (both forms) into code → text. */
 export function parseToUnicode(cmap: string): Map<number, string> {
   const map = new Map<number, string>();
-  const hexValue = (t: string) => parseInt(t.slice(1, -1).replace(/\s/g, '') || '0', 16);
-  const utf16 = (t: string) => {
-    const bytes = stringBytes(t);
+  const code = (bytes: Uint8Array) => bytes.reduce((n, b) => n * 256 + b, 0);
+  const utf16 = (bytes: Uint8Array) => {
     let s = '';
     for (let i = 0; i + 1 < bytes.length; i += 2) s += String.fromCharCode(bytes[i]! * 256 + bytes[i + 1]!);
     return s;
   };
-  let mode: 'char' | 'range' | undefined;
-  let pending: { kind: string; text: string }[] = [];
-  for (const token of tokenize(cmap)) {
-    if (token.kind === 'op') {
-      if (token.text === 'beginbfchar') mode = 'char';
-      else if (token.text === 'beginbfrange') mode = 'range';
-      else if (token.text === 'endbfchar' || token.text === 'endbfrange') mode = undefined;
-      pending = [];
-      continue;
-    }
-    if (!mode) continue;
-    pending.push(token);
-    if (mode === 'char' && pending.length === 2) {
-      const [src, dst] = pending as [{ kind: string; text: string }, { kind: string; text: string }];
-      if (src.kind === 'hex' && dst.kind === 'hex') map.set(hexValue(src.text), utf16(dst.text));
-      pending = [];
-    } else if (mode === 'range' && pending.length === 3) {
-      const [lo, hi, dst] = pending as [{ kind: string; text: string }, { kind: string; text: string }, { kind: string; text: string }];
-      pending = [];
-      if (lo.kind !== 'hex' || hi.kind !== 'hex') continue;
-      const from = hexValue(lo.text);
-      const to = Math.min(hexValue(hi.text), from + 0xffff);
-      if (dst.kind === 'array') {
-        const items = [...tokenize(dst.text.slice(1, -1))];
-        for (let c = from; c <= to && c - from < items.length; c++) map.set(c, utf16(items[c - from]!.text));
-      } else if (dst.kind === 'hex') {
-        const base = utf16(dst.text);
-        for (let c = from; c <= to; c++) {
-          // The last UTF-16 unit counts up through the range.
-          map.set(c, base.slice(0, -1) + String.fromCharCode(base.charCodeAt(base.length - 1) + (c - from)));
+  // The entries of a block are the operands of its end operator.
+  for (const { op, operands } of operations(Buffer.from(cmap, 'latin1'))) {
+    const v = operands.map((o) => o.value);
+    if (op === 'endbfchar') {
+      for (let i = 0; i + 1 < v.length; i += 2) {
+        const [src, dst] = [v[i], v[i + 1]];
+        if (src instanceof Uint8Array && dst instanceof Uint8Array) map.set(code(src), utf16(dst));
+      }
+    } else if (op === 'endbfrange') {
+      for (let i = 0; i + 2 < v.length; i += 3) {
+        const [lo, hi, dst] = [v[i], v[i + 1], v[i + 2]];
+        if (!(lo instanceof Uint8Array) || !(hi instanceof Uint8Array)) continue;
+        const from = code(lo);
+        const to = Math.min(code(hi), from + 0xffff);
+        if (Array.isArray(dst)) {
+          for (let c = from; c <= to && c - from < dst.length; c++) {
+            const item = dst[c - from];
+            if (item instanceof Uint8Array) map.set(c, utf16(item));
+          }
+        } else if (dst instanceof Uint8Array) {
+          const base = utf16(dst);
+          for (let c = from; c <= to; c++) {
+            // The last UTF-16 unit counts up through the range.
+            map.set(c, base.slice(0, -1) + String.fromCharCode(base.charCodeAt(base.length - 1) + (c - from)));
+          }
         }
       }
     }
@@ -637,7 +607,7 @@ function repairToUnicode(sourcePages: Glyph[][], result: PDFDocument, repair: bo
       const found = transparency[index] ?? [];
       throw new GhostscriptError(
         `page ${index + 1}: Ghostscript's output has no text left (the input had ${before.length} glyphs)` +
-          (found.length ? `; the page uses transparency (${found.join(', ')})` : '') +
+          (found.length ? `; the page uses transparency (${found.join('; ')})` : '') +
           '. Ghostscript flattens pages with transparency into one image: use opaque colours only (no opacity, rgba, shadows or alpha images) in print templates.',
       );
     }
@@ -677,33 +647,6 @@ function repairToUnicode(sourcePages: Glyph[][], result: PDFDocument, repair: bo
     changedFonts++;
   }
   return { glyphs, fixed, fonts: changedFonts, conflicts };
-}
-
-/** What on a page is transparent, for error messages: ExtGStates with alpha, soft masks or blend modes, images with soft masks. */
-function transparencyOf(resources: PDFDict | undefined, context: PDFContext, depth = 0): string[] {
-  const found: string[] = [];
-  for (const [name, value] of resources?.lookupMaybe(PDFName.of('ExtGState'), PDFDict)?.entries() ?? []) {
-    const gs = context.lookup(value);
-    if (!(gs instanceof PDFDict)) continue;
-    for (const key of ['ca', 'CA']) {
-      const alpha = gs.lookupMaybe(PDFName.of(key), PDFNumber)?.asNumber();
-      if (alpha !== undefined && alpha < 1) found.push(`ExtGState ${name.toString()} ${key} ${alpha}`);
-    }
-    const mask = gs.get(PDFName.of('SMask'));
-    if (mask && mask !== PDFName.of('None')) found.push(`ExtGState ${name.toString()} SMask`);
-    const blend = gs.get(PDFName.of('BM'));
-    if (blend instanceof PDFName && blend !== PDFName.of('Normal') && blend !== PDFName.of('Compatible')) found.push(`ExtGState ${name.toString()} BM ${blend.toString()}`);
-  }
-  for (const [name, value] of resources?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.entries() ?? []) {
-    const x = context.lookup(value);
-    if (!(x instanceof PDFStream)) continue;
-    if (x.dict.has(PDFName.of('SMask'))) found.push(`image ${name.toString()} with a soft mask`);
-    if (x.dict.get(PDFName.of('Subtype')) === PDFName.of('Form') && depth < 8) {
-      if (x.dict.has(PDFName.of('Group'))) found.push(`form ${name.toString()} with a transparency group`);
-      found.push(...transparencyOf(x.dict.lookupMaybe(PDFName.of('Resources'), PDFDict), context, depth + 1));
-    }
-  }
-  return found;
 }
 
 /** Pairs of glyphs that are the same glyph: position by position when the codes agree, else by their longest common subsequence. */

@@ -9,9 +9,11 @@
 //   - a neutral grey (r = g = b, or DeviceGray `g`) becomes black ink only: k = 1 − v;
 //   - any other colour is left for Ghostscript's ICC conversion.
 //
-// Content streams are handled as latin1 text (one char per byte), so binary data such as
-// inline images passes through unchanged. Only the operands and operator of a rewritten
-// colour change; every other byte stays where it was.
+// Content streams are handled as latin1 text (one char per byte) and read by the lexer of
+// src/pdf-content.ts, so binary data such as inline images passes through unchanged. Only the
+// operands and operator of a rewritten colour change; every other byte stays where it was.
+
+import { Name, operations, type Operand } from './pdf-content.js';
 
 export interface Ink {
   name: string;
@@ -60,19 +62,11 @@ export function rewriteInks(content: string, inks: Ink[], options: RewriteOption
   let space = { fill: 'DeviceGray', stroke: 'DeviceGray' };
   const saved: (typeof space)[] = [];
 
-  let operands: Token[] = [];
-  for (const token of tokenize(content)) {
-    if (token.kind !== 'op' && token.kind !== 'inline-image') {
-      operands.push(token);
-      continue;
-    }
-    const op = token.text;
-    const args = operands;
-    operands = [];
+  for (const { op, operands: args, end } of operations(Buffer.from(content, 'latin1'))) {
     if (op === 'q') saved.push({ ...space });
     else if (op === 'Q') space = saved.pop() ?? space;
     else if (op === 'cs' || op === 'CS') {
-      const name = args.length === 1 && args[0]!.kind === 'name' ? args[0]!.text.slice(1) : '';
+      const name = args.length === 1 && args[0]!.value instanceof Name ? args[0]!.value.value : '';
       space = op === 'cs' ? { ...space, fill: name } : { ...space, stroke: name };
     } else if (COLOUR_OPERATORS.has(op)) {
       const stroke = op === op.toUpperCase();
@@ -102,9 +96,9 @@ export function rewriteInks(content: string, inks: Ink[], options: RewriteOption
         const hex = `#${rgb.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255).toString(16).padStart(2, '0')).join('')}`;
         left[hex] = (left[hex] ?? 0) + 1;
         if (!generic) continue;
-        text = `${args.map((a) => a.text).join(' ')} ${stroke ? 'RG' : 'rg'}`;
+        text = `${args.map((a) => content.slice(a.start, a.end)).join(' ')} ${stroke ? 'RG' : 'rg'}`;
       }
-      edits.push({ start: args[0]!.start, end: token.end, text });
+      edits.push({ start: args[0]!.start, end, text });
     }
   }
 
@@ -119,163 +113,13 @@ export function rewriteInks(content: string, inks: Ink[], options: RewriteOption
 
 const COLOUR_OPERATORS = new Set(['rg', 'RG', 'g', 'G', 'k', 'K', 'sc', 'scn', 'SC', 'SCN']);
 
-function numbers(args: Token[]): number[] | undefined {
-  if (args.some((a) => a.kind !== 'number')) return undefined;
-  return args.map((a) => Number(a.text));
+function numbers(args: Operand[]): number[] | undefined {
+  const values = args.map((a) => a.value);
+  return values.every((v): v is number => typeof v === 'number') ? values : undefined;
 }
 
 /** `0.8` → `.8`, `1` → `1`, `0.8980392` → `.898`: up to 4 decimals, no trailing zeros, PDF style. */
 export function formatNumber(n: number): string {
   const s = String(Math.round(n * 10000) / 10000);
   return s === '-0' ? '0' : s.replace(/^(-?)0\./, '$1.');
-}
-
-// ---------------------------------------------------------------------------------------------
-// A small lexer for content streams (ISO 32000-1, 7.2 and 7.8.2). Strings, arrays, dictionaries
-// and inline images are single operand tokens, so an `rg` inside `(0 0 0 rg)` is never an operator.
-
-export interface Token {
-  kind: 'number' | 'name' | 'string' | 'hex' | 'array' | 'dict' | 'op' | 'inline-image' | 'other';
-  /** The token's source text (latin1) */
-  text: string;
-  start: number;
-  end: number;
-}
-
-const WHITE = new Set(['\0', '\t', '\n', '\f', '\r', ' ']);
-const DELIM = new Set(['(', ')', '<', '>', '[', ']', '{', '}', '/', '%']);
-const isRegular = (c: string | undefined) => c !== undefined && !WHITE.has(c) && !DELIM.has(c);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-const OPERAND_KEYWORDS = new Set(['true', 'false', 'null']);
-
-/** Tokens of a content stream. Arrays and dictionaries come as one token each (their text spans them). */
-export function* tokenize(content: string): Generator<Token> {
-  let i = 0;
-  const n = content.length;
-  while (i < n) {
-    const c = content[i]!;
-    if (WHITE.has(c)) {
-      i++;
-      continue;
-    }
-    if (c === '%') {
-      while (i < n && content[i] !== '\n' && content[i] !== '\r') i++;
-      continue;
-    }
-    const start = i;
-    if (c === '[' || (c === '<' && content[i + 1] === '<')) {
-      i = skipCompound(content, i);
-      yield { kind: c === '[' ? 'array' : 'dict', text: content.slice(start, i), start, end: i };
-    } else if (c === '(') {
-      i = skipString(content, i);
-      yield { kind: 'string', text: content.slice(start, i), start, end: i };
-    } else if (c === '<') {
-      const close = content.indexOf('>', i);
-      i = close < 0 ? n : close + 1;
-      yield { kind: 'hex', text: content.slice(start, i), start, end: i };
-    } else if (c === '/') {
-      i++;
-      while (isRegular(content[i])) i++;
-      yield { kind: 'name', text: content.slice(start, i), start, end: i };
-    } else if (isRegular(c)) {
-      while (isRegular(content[i])) i++;
-      const text = content.slice(start, i);
-      if (text === 'BI') {
-        i = skipInlineImage(content, i);
-        yield { kind: 'inline-image', text: content.slice(start, i), start, end: i };
-      } else if (NUMBER.test(text)) yield { kind: 'number', text, start, end: i };
-      else yield { kind: OPERAND_KEYWORDS.has(text) ? 'other' : 'op', text, start, end: i };
-    } else {
-      // A stray delimiter: `)`, `>`, `]`, `}`, `{`. Pass it on as an operand-like token.
-      i++;
-      yield { kind: 'other', text: c, start, end: i };
-    }
-  }
-}
-
-/** From an opening `(` to just after its matching `)`, minding nesting and backslash escapes. */
-function skipString(s: string, i: number): number {
-  let depth = 0;
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i + 1;
-  }
-  return s.length;
-}
-
-/** From `[` or `<<` to just after the matching `]` or `>>`, with strings, hex strings and comments inside. */
-function skipCompound(s: string, i: number): number {
-  let depth = 0;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '(') i = skipString(s, i);
-    else if (c === '%') {
-      while (i < s.length && s[i] !== '\n' && s[i] !== '\r') i++;
-    } else if (c === '<' && s[i + 1] === '<') {
-      depth++;
-      i += 2;
-    } else if (c === '>' && s[i + 1] === '>') {
-      i += 2;
-      if (--depth === 0) return i;
-    } else if (c === '<') {
-      const close = s.indexOf('>', i);
-      i = close < 0 ? s.length : close + 1;
-    } else if (c === '[') {
-      depth++;
-      i++;
-    } else if (c === ']') {
-      i++;
-      if (--depth === 0) return i;
-    } else i++;
-  }
-  return s.length;
-}
-
-/** After `BI`: the image dictionary, `ID`, one white-space byte, binary data, then `EI` between white space. */
-function skipInlineImage(s: string, i: number): number {
-  const id = /\sID[\s]/g;
-  id.lastIndex = i;
-  const m = id.exec(s);
-  if (!m) return s.length;
-  const ei = /\sEI(?=[\s]|$)/g;
-  ei.lastIndex = m.index + m[0].length;
-  const e = ei.exec(s);
-  return e ? e.index + e[0].length : s.length;
-}
-
-/** The bytes of a literal `(…)` or hex `<…>` string token. */
-export function stringBytes(token: string): number[] {
-  if (token.startsWith('<')) {
-    const hex = token.slice(1, -1).replace(/[^0-9a-fA-F]/g, '');
-    const padded = hex.length % 2 ? `${hex}0` : hex;
-    const out: number[] = [];
-    for (let i = 0; i < padded.length; i += 2) out.push(parseInt(padded.slice(i, i + 2), 16));
-    return out;
-  }
-  const body = token.slice(1, token.endsWith(')') ? -1 : undefined);
-  const out: number[] = [];
-  const ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, '(': 40, ')': 41, '\\': 92 };
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c === '\r') {
-      // An unescaped end of line in a string is a single \n.
-      out.push(10);
-      if (body[i + 1] === '\n') i++;
-    } else if (c !== '\\') out.push(c.charCodeAt(0) & 0xff);
-    else {
-      const e = body[++i];
-      if (e === undefined) break;
-      if (e in ESCAPES) out.push(ESCAPES[e]!);
-      else if (e >= '0' && e <= '7') {
-        let oct = e;
-        while (oct.length < 3 && body[i + 1]! >= '0' && body[i + 1]! <= '7') oct += body[++i];
-        out.push(parseInt(oct, 8) & 0xff);
-      } else if (e === '\r') {
-        if (body[i + 1] === '\n') i++;
-      } else if (e !== '\n') out.push(e.charCodeAt(0) & 0xff);
-    }
-  }
-  return out;
 }

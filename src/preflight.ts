@@ -12,22 +12,8 @@
 // shared by eight pages gives one line ("pages 1–8, ExtGState /G3: …"), not eight.
 
 import { readFile } from 'node:fs/promises';
-import { constants as zlib, inflateSync } from 'node:zlib';
-import {
-  PDFArray,
-  PDFBool,
-  PDFDict,
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFObject,
-  PDFPageLeaf,
-  PDFRawStream,
-  PDFRef,
-  PDFString,
-  decodePDFRawStream,
-} from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObject, PDFPageLeaf, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import { INLINE_SPACES, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
 
 // ---------------------------------------------------------------------------------------
 // The report
@@ -132,10 +118,20 @@ export async function preflight(file: string | Uint8Array, options: PreflightOpt
   const name = typeof file === 'string' ? file : '(bytes)';
   const bytes = typeof file === 'string' ? await readFile(file) : file;
   const doc = await loadPdf(bytes, name);
-  const check = new Check(doc, limits);
+  const check = new Check(limits);
   doc.getPages().forEach((page, i) => check.page(page.node, i + 1));
-  check.document();
+  check.document(doc);
   return check.report(name, pdfVersion(bytes, doc), performance.now() - started);
+}
+
+/**
+ * What on one page brings transparency, by resource path: 'ExtGState /GS0: fill opacity ca 0.5, expected 1',
+ * 'XObject /Fm0: form with a transparency group'. The resource walk of preflight, without the page's content.
+ */
+export function pageTransparency(leaf: PDFPageLeaf): string[] {
+  const check = new Check(readOptions({}));
+  check.walkResources(leaf.Resources(), { page: 0, path: '' }, new Set());
+  return check.transparencyFound();
 }
 
 function readOptions(options: PreflightOptions): Limits {
@@ -260,17 +256,6 @@ function resource(res: PDFDict | undefined, category: string, name: string): { o
   return value && obj ? { obj, key: keyOf(value) } : undefined;
 }
 
-/** The decoded bytes of a stream. FlateDecode goes through zlib, the rest through pdf-lib. */
-function streamBytes(stream: PDFRawStream): Uint8Array {
-  const filter = stream.dict.lookup(N('Filter'));
-  const only = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
-  if (only === undefined) return stream.contents;
-  if (only === N('FlateDecode') && !stream.dict.has(N('DecodeParms'))) {
-    return inflateSync(stream.contents, { finishFlush: zlib.Z_SYNC_FLUSH });
-  }
-  return decodePDFRawStream(stream).decode();
-}
-
 function filterName(dict: PDFDict): string {
   const filter = dict.lookup(N('Filter'));
   if (filter instanceof PDFArray) return Array.from({ length: filter.size() }, (_, i) => nameOf(filter.lookup(i))).join('+');
@@ -308,9 +293,6 @@ function describeColourSpace(obj: PDFObject | undefined, depth = 0): string {
       return family;
   }
 }
-
-/** Inline images abbreviate their colour spaces. */
-const INLINE_SPACES: Record<string, string> = { G: 'DeviceGray', RGB: 'DeviceRGB', CMYK: 'DeviceCMYK', I: 'Indexed' };
 
 /** Order for the report: device spaces first, then the rest by name. */
 function colourOrder(a: string, b: string): number {
@@ -459,14 +441,13 @@ class Check {
   private readonly warnings = new Findings();
   private readonly transparency = new Findings();
   private readonly info = new Findings();
+  /** Form transparency groups: info here, but Ghostscript's PDF/X-3 flattens a page with one. */
+  private readonly groups = new Findings();
   private smallest: { pt: number; page: number; font: string } | undefined;
   private pdfx: string | undefined;
   private readonly outputIntents: OutputIntent[] = [];
 
-  constructor(
-    private readonly doc: PDFDocument,
-    private readonly limits: Limits,
-  ) {}
+  constructor(private readonly limits: Limits) {}
 
   page(leaf: PDFPageLeaf, page: number): void {
     const userUnit = numberOf(leaf.lookup(N('UserUnit'))) ?? 1;
@@ -475,24 +456,8 @@ class Check {
     const res = leaf.Resources();
     const scope: Scope = { page, path: '' };
     this.walkResources(res, scope, new Set());
-    const content = this.contents(leaf, page);
+    const content = pageContent(leaf, (stream) => this.decode(stream, scope, 'content stream'));
     new ContentWalk(this, content, res, scope, [userUnit, 0, 0, userUnit, 0, 0], new Set()).run();
-  }
-
-  /** The page's content streams, decoded and joined. */
-  private contents(leaf: PDFPageLeaf, page: number): Uint8Array {
-    const contents = leaf.Contents();
-    const streams = contents instanceof PDFArray ? Array.from({ length: contents.size() }, (_, i) => contents.lookup(i)) : [contents];
-    const parts: Uint8Array[] = [];
-    for (const stream of streams) {
-      if (!(stream instanceof PDFRawStream)) continue;
-      try {
-        parts.push(streamBytes(stream), new Uint8Array([0x0a]));
-      } catch (cause) {
-        this.errors.add(page, '', `the content stream could not be decoded (${filterName(stream.dict)}): ${(cause as Error).message}`);
-      }
-    }
-    return Buffer.concat(parts);
   }
 
   // -- page boxes ------------------------------------------------------------------------
@@ -581,7 +546,7 @@ class Check {
     if (subtype === 'Form') {
       const group = obj.dict.lookupMaybe(N('Group'), PDFDict);
       if (nameOf(group?.lookup(N('S'))) === 'Transparency') {
-        this.info.add(scope.page, where, 'form with a transparency group: a blending space, not transparency in use', `${key}|group`);
+        this.groups.add(scope.page, where, 'form with a transparency group', `${key}|group`);
       }
       this.walkResources(obj.dict.lookupMaybe(N('Resources'), PDFDict), { page: scope.page, path: into(where) }, seen);
     }
@@ -618,11 +583,11 @@ class Check {
     if (content) new ContentWalk(this, content, patternRes, inner, matrix, new Set([obj])).run();
   }
 
-  decode(stream: PDFRawStream, scope: Scope): Uint8Array | undefined {
+  decode(stream: PDFRawStream, scope: Scope, what = 'stream'): Uint8Array | undefined {
     try {
       return streamBytes(stream);
     } catch (cause) {
-      this.errors.add(scope.page, scope.path.replace(/ → $/, ''), `the stream could not be decoded (${filterName(stream.dict)}): ${(cause as Error).message}`);
+      this.errors.add(scope.page, scope.path.replace(/ → $/, ''), `the ${what} could not be decoded (${filterName(stream.dict)}): ${(cause as Error).message}`);
       return undefined;
     }
   }
@@ -654,12 +619,16 @@ class Check {
     this.errors.add(scope.page, scope.path.replace(/ → $/, ''), what);
   }
 
+  transparencyFound(): string[] {
+    return [...this.transparency.lines(), ...this.groups.lines()];
+  }
+
   // -- the document as a whole -------------------------------------------------------------
 
-  document(): void {
-    const info = this.doc.context.lookup(this.doc.context.trailerInfo.Info);
+  document(doc: PDFDocument): void {
+    const info = doc.context.lookup(doc.context.trailerInfo.Info);
     this.pdfx = info instanceof PDFDict ? textOf(info.lookup(N('GTS_PDFXVersion'))) : undefined;
-    const intents = this.doc.catalog.lookupMaybe(N('OutputIntents'), PDFArray);
+    const intents = doc.catalog.lookupMaybe(N('OutputIntents'), PDFArray);
     for (let i = 0; intents && i < intents.size(); i++) {
       const intent = dictOf(intents.lookup(i));
       if (!intent) continue;
@@ -704,7 +673,7 @@ class Check {
       transparency,
       smallestTextPt: this.smallest?.pt,
       smallestText: this.smallest,
-      info: this.info.lines(),
+      info: [...this.info.lines(), ...this.groups.lines().map((line) => `${line}: a blending space, not transparency in use`)],
       errors: [...this.errors.lines(), ...transparency.map((line) => `transparency in use: ${line}`)],
       warnings: this.warnings.lines(),
       ms,
@@ -755,7 +724,6 @@ interface GraphicsState {
 const MAX_FORM_DEPTH = 16;
 
 class ContentWalk {
-  private readonly parser: ContentParser;
   private gs: GraphicsState;
   private readonly stack: GraphicsState[] = [];
   private tm: Matrix = IDENTITY;
@@ -764,30 +732,23 @@ class ContentWalk {
 
   constructor(
     private readonly check: Check,
-    content: Uint8Array,
+    private readonly content: Uint8Array,
     private readonly res: PDFDict | undefined,
     private readonly scope: Scope,
     ctm: Matrix,
     /** The forms being run, to stop a form that draws itself. */
     private readonly active: Set<PDFObject>,
   ) {
-    this.parser = new ContentParser(content);
     this.gs = { ctm, font: undefined, fontSize: 0, leading: 0, renderMode: 0 };
   }
 
   run(): void {
-    const operands: Operand[] = [];
-    for (let token = this.parser.next(); token !== undefined; token = this.parser.next()) {
-      if (!(token instanceof Op)) {
-        operands.push(token);
-        continue;
-      }
-      this.operator(token.value, operands);
-      operands.length = 0;
+    for (const { op, operands, image } of operations(this.content)) {
+      this.operator(op, operands.map((o) => o.value), image);
     }
   }
 
-  private operator(op: string, args: Operand[]): void {
+  private operator(op: string, args: Value[], image: Map<string, Value> | undefined): void {
     const nums = args.filter((a): a is number => typeof a === 'number');
     switch (op) {
       // graphics state
@@ -815,7 +776,7 @@ class ContentWalk {
       case '"': this.moveLine(0, -this.gs.leading); this.showText(args[2]); break;
       // XObjects and inline images
       case 'Do': this.paintXObject(args[0]); break;
-      case 'BI': this.inlineImage(this.parser.inlineImage()); break;
+      case 'BI': this.inlineImage(image ?? new Map()); break;
     }
   }
 
@@ -823,7 +784,7 @@ class ContentWalk {
     this.check.colour(space, this.scope.page);
   }
 
-  private namedColourSpace(name: Operand | undefined): void {
+  private namedColourSpace(name: Value | undefined): void {
     if (!(name instanceof Name)) return;
     if (DEVICE_SPACES.has(name.value)) return this.colour(name.value);
     const found = resource(this.res, 'ColorSpace', name.value);
@@ -831,13 +792,13 @@ class ContentWalk {
     else this.check.contentError(this.scope, `colour space /${name.value} is used but not in the resources`);
   }
 
-  private shading(name: Operand | undefined): void {
+  private shading(name: Value | undefined): void {
     if (!(name instanceof Name)) return;
     const found = resource(this.res, 'Shading', name.value);
     if (found) this.colour(describeColourSpace(dictOf(found.obj)?.lookup(N('ColorSpace'))));
   }
 
-  private setFont(name: Operand | undefined, size: number | undefined): void {
+  private setFont(name: Value | undefined, size: number | undefined): void {
     this.gs.fontSize = size ?? 0;
     if (!(name instanceof Name)) return;
     const found = resource(this.res, 'Font', name.value);
@@ -852,7 +813,7 @@ class ContentWalk {
   }
 
   /** The printed size of text: font size × the vertical scale of text matrix × CTM. */
-  private showText(text: Operand | undefined): void {
+  private showText(text: Value | undefined): void {
     const font = this.gs.font;
     if (!font || this.gs.renderMode === 3 || !hasGlyphs(text)) return;
     const m = multiply(this.tm, this.gs.ctm);
@@ -860,7 +821,7 @@ class ContentWalk {
     if (pt > 0.01) this.check.text(pt, this.scope.page, font.name);
   }
 
-  private paintXObject(name: Operand | undefined): void {
+  private paintXObject(name: Value | undefined): void {
     if (!(name instanceof Name)) return;
     const found = resource(this.res, 'XObject', name.value);
     const where = at(this.scope, 'XObject', name.value);
@@ -884,7 +845,7 @@ class ContentWalk {
     new ContentWalk(this.check, content, res, scope, multiply(matrix, this.gs.ctm), new Set([...this.active, form])).run();
   }
 
-  private inlineImage(dict: Map<string, Operand>): void {
+  private inlineImage(dict: Map<string, Value>): void {
     this.inlineImages++;
     const image = inlineImageFacts(dict, this.res);
     if (image.colourSpace !== 'ImageMask') this.colour(image.colourSpace);
@@ -930,7 +891,7 @@ function imageFacts(dict: PDFDict): ImageFacts {
 }
 
 /** An inline image's dict uses abbreviations: /W for /Width, /CS /RGB for /ColorSpace /DeviceRGB. */
-function inlineImageFacts(dict: Map<string, Operand>, res: PDFDict | undefined): ImageFacts {
+function inlineImageFacts(dict: Map<string, Value>, res: PDFDict | undefined): ImageFacts {
   const get = (long: string, short: string) => dict.get(long) ?? dict.get(short);
   const mask = get('ImageMask', 'IM') === true;
   const filter = get('Filter', 'F');
@@ -944,7 +905,7 @@ function inlineImageFacts(dict: Map<string, Operand>, res: PDFDict | undefined):
   };
 }
 
-function inlineColourSpace(cs: Operand | undefined, res: PDFDict | undefined): string {
+function inlineColourSpace(cs: Value | undefined, res: PDFDict | undefined): string {
   if (Array.isArray(cs)) return nameOrFirst(cs);
   if (!(cs instanceof Name)) return 'unknown';
   const named = INLINE_SPACES[cs.value] ?? (DEVICE_SPACES.has(cs.value) ? cs.value : undefined);
@@ -952,240 +913,20 @@ function inlineColourSpace(cs: Operand | undefined, res: PDFDict | undefined): s
   return named ?? (found ? describeColourSpace(found.obj) : cs.value);
 }
 
-function numberOr(value: Operand | undefined, fallback: number): number {
+function numberOr(value: Value | undefined, fallback: number): number {
   return typeof value === 'number' ? value : fallback;
 }
 
-function nameOrFirst(value: Operand): string {
+function nameOrFirst(value: Value): string {
   if (value instanceof Name) return value.value;
   if (Array.isArray(value) && value[0] instanceof Name) return value[0].value;
   return '?';
 }
 
 /** Whether a Tj string or TJ array shows at least one glyph byte. */
-function hasGlyphs(text: Operand | undefined): boolean {
-  if (text instanceof Str) return text.length > 0;
-  return Array.isArray(text) && text.some((part) => part instanceof Str && part.length > 0);
-}
-
-// ---------------------------------------------------------------------------------------
-// The content stream tokenizer and parser
-
-class Name {
-  constructor(readonly value: string) {}
-}
-/** A string operand; preflight needs only its length in bytes. */
-class Str {
-  constructor(readonly length: number) {}
-}
-class Op {
-  constructor(readonly value: string) {}
-}
-type Operand = number | boolean | null | Name | Str | Operand[] | Map<string, Operand>;
-
-const WHITESPACE = new Uint8Array(256);
-for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WHITESPACE[c] = 1;
-const DELIMITER = new Uint8Array(256);
-for (const c of '()<>[]{}/%') DELIMITER[c.charCodeAt(0)] = 1;
-const NUMBER_START = new Uint8Array(256);
-for (const c of '0123456789+-.') NUMBER_START[c.charCodeAt(0)] = 1;
-
-const ch = (s: string) => s.charCodeAt(0);
-
-class ContentParser {
-  private pos = 0;
-
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** The next operand (arrays and dicts whole) or operator; undefined at the end. */
-  next(): Operand | Op | undefined {
-    this.skipSpace();
-    const c = this.bytes[this.pos];
-    if (c === undefined) return undefined;
-    if (c === ch('/')) return this.name();
-    if (c === ch('(')) return this.literalString();
-    if (c === ch('<')) return this.bytes[this.pos + 1] === ch('<') ? this.dict() : this.hexString();
-    if (c === ch('[')) return this.array();
-    if (DELIMITER[c]) {
-      // a stray ] > ) { } : skip it
-      this.pos++;
-      return this.next();
-    }
-    if (NUMBER_START[c]) return this.number();
-    return this.keyword();
-  }
-
-  /** After BI: the image dict up to ID, then skip the image data up to EI. */
-  inlineImage(): Map<string, Operand> {
-    const dict = new Map<string, Operand>();
-    for (;;) {
-      const key = this.next();
-      if (key === undefined || (key instanceof Op && key.value === 'ID')) break;
-      if (!(key instanceof Name)) continue;
-      const value = this.next();
-      if (value === undefined || value instanceof Op) break;
-      dict.set(key.value, value);
-    }
-    this.pos++; // the single white-space byte after ID
-    this.skipImageData(dict);
-    return dict;
-  }
-
-  private skipImageData(dict: Map<string, Operand>): void {
-    const length = unfilteredLength(dict);
-    if (length !== undefined && this.isEI(this.afterSpace(this.pos + length))) {
-      this.pos = this.afterSpace(this.pos + length) + 2;
-      return;
-    }
-    // Filtered data: look for EI between white space.
-    for (let i = this.pos; i < this.bytes.length - 1; i++) {
-      if (WHITESPACE[this.bytes[i - 1] ?? 0x20] && this.isEI(i)) {
-        this.pos = i + 2;
-        return;
-      }
-    }
-    this.pos = this.bytes.length;
-  }
-
-  private isEI(i: number): boolean {
-    const after = this.bytes[i + 2];
-    return this.bytes[i] === ch('E') && this.bytes[i + 1] === ch('I') && (after === undefined || WHITESPACE[after] === 1 || DELIMITER[after] === 1);
-  }
-
-  private afterSpace(i: number): number {
-    while (i < this.bytes.length && WHITESPACE[this.bytes[i]!]) i++;
-    return i;
-  }
-
-  private skipSpace(): void {
-    const b = this.bytes;
-    while (this.pos < b.length) {
-      const c = b[this.pos]!;
-      if (WHITESPACE[c]) this.pos++;
-      else if (c === ch('%')) while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
-      else break;
-    }
-  }
-
-  /** Characters up to the next white space or delimiter. */
-  private regular(): string {
-    const start = this.pos;
-    while (this.pos < this.bytes.length && !WHITESPACE[this.bytes[this.pos]!] && !DELIMITER[this.bytes[this.pos]!]) this.pos++;
-    return Buffer.from(this.bytes.subarray(start, this.pos)).toString('latin1');
-  }
-
-  private number(): number {
-    const text = this.regular();
-    const value = Number.parseFloat(text);
-    return Number.isFinite(value) ? value : 0;
-  }
-
-  private keyword(): Operand | Op {
-    const word = this.regular();
-    if (word === '') {
-      this.pos++;
-      return new Op('');
-    }
-    if (word === 'true') return true;
-    if (word === 'false') return false;
-    if (word === 'null') return null;
-    return new Op(word);
-  }
-
-  private name(): Name {
-    this.pos++;
-    return new Name(this.regular().replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
-  }
-
-  /** ( … ) with nested parens and backslash escapes; counts the bytes it stands for. */
-  private literalString(): Str {
-    const b = this.bytes;
-    let depth = 1;
-    let length = 0;
-    this.pos++;
-    while (this.pos < b.length) {
-      const c = b[this.pos++]!;
-      if (c === ch('\\')) {
-        const e = b[this.pos++];
-        if (e === 0x0d && b[this.pos] === 0x0a) this.pos++;
-        if (e === 0x0d || e === 0x0a) continue; // line continuation
-        if (e !== undefined && e >= ch('0') && e <= ch('7')) {
-          for (let n = 0; n < 2 && (b[this.pos] ?? 0) >= ch('0') && (b[this.pos] ?? 0) <= ch('7'); n++) this.pos++;
-        }
-        length++;
-        continue;
-      }
-      if (c === ch('(')) depth++;
-      if (c === ch(')') && --depth === 0) break;
-      length++;
-    }
-    return new Str(length);
-  }
-
-  private hexString(): Str {
-    let digits = 0;
-    this.pos++;
-    while (this.pos < this.bytes.length && this.bytes[this.pos] !== ch('>')) {
-      if (!WHITESPACE[this.bytes[this.pos]!]) digits++;
-      this.pos++;
-    }
-    this.pos++;
-    return new Str(Math.ceil(digits / 2));
-  }
-
-  private array(): Operand[] {
-    const items: Operand[] = [];
-    this.pos++;
-    for (;;) {
-      this.skipSpace();
-      const c = this.bytes[this.pos];
-      if (c === undefined) break;
-      if (c === ch(']')) {
-        this.pos++;
-        break;
-      }
-      const item = this.next();
-      if (item === undefined) break;
-      if (!(item instanceof Op)) items.push(item);
-    }
-    return items;
-  }
-
-  private dict(): Map<string, Operand> {
-    const map = new Map<string, Operand>();
-    this.pos += 2;
-    for (;;) {
-      this.skipSpace();
-      if (this.pos >= this.bytes.length) break;
-      if (this.bytes[this.pos] === ch('>') && this.bytes[this.pos + 1] === ch('>')) {
-        this.pos += 2;
-        break;
-      }
-      const key = this.next();
-      if (key === undefined) break;
-      if (!(key instanceof Name)) continue;
-      this.skipSpace();
-      if (this.bytes[this.pos] === ch('>') && this.bytes[this.pos + 1] === ch('>')) continue;
-      const value = this.next();
-      if (value !== undefined && !(value instanceof Op)) map.set(key.value, value);
-    }
-    return map;
-  }
-}
-
-/** The byte length of unfiltered inline image data, when the dict says enough to know it. */
-function unfilteredLength(dict: Map<string, Operand>): number | undefined {
-  const get = (long: string, short: string) => dict.get(long) ?? dict.get(short);
-  if (get('Filter', 'F') !== undefined) return undefined;
-  const width = get('Width', 'W');
-  const height = get('Height', 'H');
-  const mask = get('ImageMask', 'IM') === true;
-  const bpc = mask ? 1 : get('BitsPerComponent', 'BPC');
-  const cs = get('ColorSpace', 'CS');
-  const space = cs instanceof Name ? (INLINE_SPACES[cs.value] ?? cs.value) : Array.isArray(cs) ? nameOrFirst(cs) : undefined;
-  const components = mask ? 1 : ({ DeviceGray: 1, DeviceRGB: 3, DeviceCMYK: 4, Indexed: 1 } as Record<string, number>)[space ?? ''];
-  if (typeof width !== 'number' || typeof height !== 'number' || typeof bpc !== 'number' || components === undefined) return undefined;
-  return height * Math.ceil((width * bpc * components) / 8);
+function hasGlyphs(text: Value | undefined): boolean {
+  if (text instanceof Uint8Array) return text.length > 0;
+  return Array.isArray(text) && text.some((part) => part instanceof Uint8Array && part.length > 0);
 }
 
 // ---------------------------------------------------------------------------------------

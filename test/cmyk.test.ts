@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import { BlendMode, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString } from 'pdf-lib';
 import {
   findCmykProfile,
   findGhostscript,
@@ -19,7 +19,7 @@ import {
   writeToUnicode,
   type PdfxOptions,
 } from '../src/ghostscript.js';
-import { tokenize } from '../src/inks.js';
+import { operations, pageContent, streamBytes } from '../src/pdf-content.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/cmyk';
@@ -44,14 +44,7 @@ function pdffonts(file: string): { name: string; type: string; emb: string }[] {
 /** The decoded content streams of each page. */
 async function pageContents(file: string): Promise<string[]> {
   const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
-  return doc.getPages().map((page) => {
-    const contents = page.node.get(PDFName.of('Contents'));
-    const refs = contents instanceof PDFArray ? contents.asArray() : [contents];
-    return refs.map((ref) => {
-      const s = doc.context.lookup(ref as PDFRef);
-      return s instanceof PDFRawStream ? Buffer.from(decodePDFRawStream(s).decode()).toString('latin1') : '';
-    }).join('\n');
-  });
+  return doc.getPages().map((page) => Buffer.from(pageContent(page.node, streamBytes)).toString('latin1'));
 }
 
 /** Every colour operator with its operands, and the fill colour of every text-showing operator. */
@@ -60,19 +53,14 @@ function colours(content: string): { operators: string[]; text: string[] } {
   const textColours: string[] = [];
   let fill = '0 g';
   const saved: string[] = [];
-  let operands: string[] = [];
-  for (const t of tokenize(content)) {
-    if (t.kind !== 'op') {
-      operands.push(t.text);
-      continue;
-    }
-    const op = t.text;
+  for (const operation of operations(Buffer.from(content, 'latin1'))) {
+    const op = operation.op;
+    const operands = operation.operands.map((o) => content.slice(o.start, o.end));
     if (['rg', 'RG', 'g', 'G', 'k', 'K', 'sc', 'scn', 'SC', 'SCN', 'cs', 'CS'].includes(op)) operators.push(`${operands.join(' ')} ${op}`);
     if (['rg', 'g', 'k', 'sc', 'scn'].includes(op)) fill = `${operands.join(' ')} ${op}`;
     if (op === 'q') saved.push(fill);
     if (op === 'Q') fill = saved.pop() ?? fill;
     if (['Tj', 'TJ', "'", '"'].includes(op)) textColours.push(fill);
-    operands = [];
   }
   return { operators, text: textColours };
 }
@@ -308,6 +296,18 @@ describe('a PDF that is not from Chrome', () => {
     const out = await PDFDocument.load(pdf, { updateMetadata: false });
     assert.deepEqual(out.getPage(0).getTrimBox(), { x: 0, y: 0, width: 100, height: 200 });
     assert.ok(out.getPage(0).node.get(PDFName.of('TrimBox')) instanceof PDFArray);
+  });
+
+  it('a page whose text Ghostscript flattens away fails, naming its transparent resources', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([200, 200]).drawText('opaque');
+    const page = doc.addPage([200, 200]);
+    page.drawText('Hello', { x: 20, y: 100, size: 20, opacity: 0.5 });
+    page.drawRectangle({ x: 50, y: 50, width: 10, height: 10, blendMode: BlendMode.Multiply });
+    await assert.rejects(
+      toPdfX(await doc.save(), OPTIONS),
+      /^GhostscriptError: page 2: Ghostscript's output has no text left \(the input had 5 glyphs\); the page uses transparency \(ExtGState \/GS-\d+: fill opacity ca 0\.5, expected 1; ExtGState \/GS-\d+: blend mode \/Multiply, expected \/Normal\)\. Ghostscript flattens pages with transparency/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import { BlendMode, PDFDict, PDFDocument, PDFName, PDFPage, PDFString, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { findBrowser } from '../src/browser.js';
-import { formatPreflight, preflight, type PreflightReport } from '../src/preflight.js';
+import { formatPreflight, pageTransparency, preflight, type PreflightReport } from '../src/preflight.js';
 
 const OUT = 'test/__output__/preflight';
 const DATA = 'data/luoyang-2018-02-08.yaml';
@@ -242,6 +242,23 @@ describe('preflight: transparency', () => {
     assert.deepEqual([report.errors, report.warnings, report.transparency], [[], [], []], show(report));
     assert.equal(report.pages[0]!.transparencyGroup, true);
     assert.ok(has(report.info, /^page 1: page-level transparency group/), show(report));
+  });
+
+  it('a form group is info for preflight; pageTransparency, which Ghostscript uses, lists it with what lies inside the form', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage(A4);
+    const resources = { ExtGState: { G1: { ca: 0.5 } } };
+    const form = doc.context.stream('/G1 gs 0 0 10 10 re f', { Subtype: 'Form', BBox: [0, 0, 100, 100], Group: { S: 'Transparency' }, Resources: resources as never });
+    page.node.setXObject(PDFName.of('Fm0'), doc.context.register(form));
+    addContent(doc, page, '/Fm0 Do');
+    const loaded = await PDFDocument.load(await doc.save());
+    assert.deepEqual(pageTransparency(loaded.getPage(0).node), [
+      'XObject /Fm0 → ExtGState /G1: fill opacity ca 0.5, expected 1',
+      'XObject /Fm0: form with a transparency group',
+    ]);
+    const report = await preflight(await save(doc, 'form-group.pdf'));
+    assert.deepEqual(report.transparency, ['page 1, XObject /Fm0 → ExtGState /G1: fill opacity ca 0.5, expected 1'], show(report));
+    assert.deepEqual(report.info, ['page 1, XObject /Fm0: form with a transparency group: a blending space, not transparency in use'], show(report));
   });
 });
 
