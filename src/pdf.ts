@@ -2,7 +2,7 @@
 // with fixed dates and IDs, and reading back what Chrome actually wrote (pages, MediaBox, outline).
 
 import { createHash } from 'node:crypto';
-import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream } from 'pdf-lib';
+import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFString } from 'pdf-lib';
 
 export interface PdfMeta {
   title: string;
@@ -92,6 +92,7 @@ export async function setPdfMetadata(pdf: Uint8Array, meta: PdfMeta): Promise<Ui
   doc.setProducer('shushuo (Chrome, pdf-lib)');
   doc.setCreationDate(date);
   doc.setModificationDate(date);
+  renumberStructureIds(doc);
   // The document ID is a hash of the content, so the same input gives the same bytes.
   doc.context.trailerInfo.ID = undefined;
   const plain = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
@@ -129,4 +130,31 @@ export async function shrunkPages(pdf: Uint8Array): Promise<{ page: number; scal
     if (Math.abs(scale - 0.75) > 0.0001) shrunk.push({ page: i + 1, scale: scale / 0.75 });
   });
   return shrunk;
+}
+
+/**
+ * Chrome names the elements of its structure tree after DOM node ids (node00000111), which change
+ * from run to run. Renumber them by rank, so the same page gives the same names; the rank keeps
+ * the order the ID tree is sorted by.
+ */
+function renumberStructureIds(doc: PDFDocument): void {
+  const NODE_ID = /^node(\d+)$/;
+  const found = new Set<string>();
+  const visit = (obj: PDFObject, use: (s: PDFString) => PDFObject | undefined) => {
+    const each = (value: PDFObject, set: (v: PDFObject) => void) => {
+      if (value instanceof PDFString && NODE_ID.test(value.asString())) {
+        const next = use(value);
+        if (next) set(next);
+      } else if (value instanceof PDFDict || value instanceof PDFArray) visit(value, use);
+    };
+    if (obj instanceof PDFDict) for (const [key, value] of obj.entries()) each(value, (v) => obj.set(key, v));
+    else if (obj instanceof PDFArray) obj.asArray().forEach((value, i) => each(value, (v) => obj.set(i, v)));
+  };
+  const objects = doc.context.enumerateIndirectObjects().map(([, obj]) => obj);
+  for (const obj of objects) visit(obj, (s) => void found.add(s.asString()));
+  if (found.size === 0) return;
+  const sorted = [...found].sort((a, b) => Number(NODE_ID.exec(a)![1]) - Number(NODE_ID.exec(b)![1]));
+  const width = Math.max(8, String(sorted.length).length);
+  const renamed = new Map(sorted.map((id, i) => [id, PDFString.of(`node${String(i + 1).padStart(width, '0')}`)]));
+  for (const obj of objects) visit(obj, (s) => renamed.get(s.asString()));
 }
