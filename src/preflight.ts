@@ -369,11 +369,11 @@ function extGStateTransparency(gs: PDFDict): string[] {
 // ---------------------------------------------------------------------------------------
 // Geometry
 
-type Matrix = readonly [number, number, number, number, number, number];
+export type Matrix = readonly [number, number, number, number, number, number];
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
 /** m × n: first m, then n (PDF's row-vector convention). */
-function multiply(m: Matrix, n: Matrix): Matrix {
+export function multiply(m: Matrix, n: Matrix): Matrix {
   return [
     m[0] * n[0] + m[1] * n[2],
     m[0] * n[1] + m[1] * n[3],

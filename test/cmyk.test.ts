@@ -20,6 +20,7 @@ import {
   type PdfxOptions,
 } from '../src/ghostscript.js';
 import { operations, pageContent, streamBytes } from '../src/pdf-content.js';
+import { pdffonts, pdftext } from './poppler.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/cmyk';
@@ -30,16 +31,8 @@ const OPTIONS: PdfxOptions = { title: '数说基层党建（第10期）', date: 
 const pdfinfo = (file: string, ...args: string[]) => execFileSync('pdfinfo', [...args, file], { encoding: 'utf8' });
 const field = (info: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(info)?.[1]?.trim();
 /** pdftotext -raw, with white space normalised: runs of white space become one space. */
-const text = (file: string) => execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ').trim();
+const text = (file: string) => pdftext(file).replace(/\s+/g, ' ').trim();
 
-function pdffonts(file: string): { name: string; type: string; emb: string }[] {
-  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
-  return lines.map((l) => {
-    const cols = l.trim().split(/\s+/);
-    const n = cols.length;
-    return { name: cols[0]!, type: l.includes('Type 3') ? 'Type 3' : cols.slice(1, n - 6).join(' '), emb: cols[n - 5]! };
-  });
-}
 
 /** The decoded content streams of each page. */
 async function pageContents(file: string): Promise<string[]> {

@@ -12,6 +12,8 @@ import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { loadData } from '../src/data/load.js';
 import { resolveFonts, type Role } from '../src/fonts.js';
 import { formatDate, formatDerived } from '../src/format.js';
+import { pdffonts } from './poppler.js';
+import { multiply, type Matrix } from '../src/preflight.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/gongwen';
@@ -85,15 +87,6 @@ interface PageInfo {
   images: number;
 }
 
-type Matrix = [number, number, number, number, number, number];
-const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[1] * n[2],
-  m[0] * n[1] + m[1] * n[3],
-  m[2] * n[0] + m[3] * n[2],
-  m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4],
-  m[4] * n[1] + m[5] * n[3] + n[5],
-];
 /** pdfjs gives device RGB colours as three bytes */
 const hex = (rgb: unknown[]) => `#${Array.from(rgb.length === 1 ? (rgb[0] as ArrayLike<number>) : (rgb as number[])).slice(0, 3).map((v) => Number(v).toString(16).padStart(2, '0')).join('')}`;
 const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
@@ -120,7 +113,7 @@ async function readPdf(file: string): Promise<PageInfo[]> {
       if (fn === OPS.save) stack.push({ ctm, fill, stroke, lineWidth });
       else if (fn === OPS.restore) ({ ctm, fill, stroke, lineWidth } = stack.pop() ?? { ctm, fill, stroke, lineWidth });
       else if (fn === OPS.setLineWidth) lineWidth = Number(args[0]);
-      else if (fn === OPS.transform) ctm = multiply(args as Matrix, ctm);
+      else if (fn === OPS.transform) ctm = multiply(args as unknown as Matrix, ctm);
       else if (fn === OPS.setFillRGBColor) info.colors.add((fill = hex(args)));
       else if (fn === OPS.setStrokeRGBColor) info.colors.add((stroke = hex(args)));
       else if (fn === OPS.setGState) {
@@ -156,7 +149,7 @@ async function readPdf(file: string): Promise<PageInfo[]> {
     const text = await page.getTextContent({ disableNormalization: true });
     for (const item of text.items) {
       if (!('str' in item) || item.str.trim() === '') continue;
-      const [a, b, , , e, f] = item.transform as Matrix;
+      const [a, b, , , e, f] = item.transform as unknown as Matrix;
       const size = Math.hypot(a, b);
       const style = text.styles[item.fontName]!;
       const font = (page.commonObjs.get(item.fontName) as { name: string }).name.replace(/^[A-Z]{6}\+/, '');
@@ -251,14 +244,6 @@ function inkExtent(file: string, page: number, box: { x: number; y: number; w: n
 const isRed = (r: number, g: number, b: number) => r > 150 && g < 110 && b < 110;
 const isDark = (r: number, g: number, b: number) => r + g + b < 300;
 
-function pdffonts(file: string): { name: string; type: string; emb: string }[] {
-  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
-  return lines.map((l) => {
-    const cols = l.trim().split(/\s+/);
-    const n = cols.length;
-    return { name: cols[0]!, type: l.includes('Type 3') ? 'Type 3' : cols.slice(1, n - 6).join(' '), emb: cols[n - 5]! };
-  });
-}
 
 /** Every measurement, written to measurements.txt beside the PDF */
 const measured: string[] = [];

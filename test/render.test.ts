@@ -9,27 +9,14 @@ import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib'
 import sharp from 'sharp';
 import { loadData } from '../src/data/load.js';
 import { formatDate, formatDerived, formatFigure } from '../src/format.js';
+import { pdffonts, pdfinfo, pdftext } from './poppler.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/render';
 const data = loadData(DATA);
 
-function pdfinfo(file: string): Record<string, string> {
-  const out = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-}
 
-function pdffonts(file: string): { name: string; type: string; emb: string }[] {
-  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
-  return lines.map((l) => {
-    const cols = l.trim().split(/\s+/);
-    // name type [encoding…] emb sub uni object-id gen
-    const n = cols.length;
-    return { name: cols[0]!, type: l.includes('Type 3') ? 'Type 3' : cols.slice(1, n - 6).join(' '), emb: cols[n - 5]! };
-  });
-}
 
-const pdftext = (file: string) => execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
 
 async function outlineTitles(file: string): Promise<string[]> {
   const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
