@@ -30,6 +30,7 @@ Options:
                       fonts: { title: fonts/方正小标宋简体.ttf, body: fonts/仿宋_GB2312.ttf }
                       bleed: 3
                       marks: true
+                      cmyk: true
                     (paths are relative to the config file; flags win)
   --bleed MM        add MM of bleed on every side of each PDF page (print shops ask for 3)
   --marks           add crop marks outside the bleed

@@ -2,7 +2,7 @@
 // served by a user's own file.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
@@ -193,6 +193,19 @@ describe('a role served by your own font file', { timeout: 120_000 }, () => {
     assert.match(fonts, /FandolKai/);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fonts: Record<string, string> };
     assert.equal(manifest.fonts.body, 'FandolKai (user)');
+  });
+
+  it('--config names font files relative to itself; an unknown key is refused', () => {
+    const dir = join(OUT, 'config');
+    execFileSync('sh', ['-c', `mkdir -p ${dir}/fonts && printf 'OTTO\\0\\0\\0\\0\\0\\0\\0\\0' > ${dir}/fonts/fake.otf`]);
+    writeFileSync(join(dir, 'shushuo.yaml'), 'fonts:\n  body: fonts/fake.otf\nbleed: 3\n');
+    const r = cli('validate', '--data', DATA, '--config', join(dir, 'shushuo.yaml'));
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /font for role body \(仿宋\) .*config\/fonts\/fake\.otf/);
+    writeFileSync(join(dir, 'bad.yaml'), 'colour: cmyk\n');
+    const bad = cli('validate', '--data', DATA, '--config', join(dir, 'bad.yaml'));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--config .*bad\.yaml: expected keys fonts, bleed, marks, cmyk, icc, received colour/);
   });
 
   it('a CFF font for a role exits 2 before rendering and says why', () => {
