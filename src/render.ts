@@ -200,13 +200,34 @@ export class Renderer {
   }
 }
 
-/** Runs in the page: boxes marked data-fit whose text overflows them, and content wider than the page. */
+/**
+ * Runs in the page: boxes marked data-fit whose text overflows them (after headlines marked
+ * data-fit-min have shrunk as far as they may), boxes marked data-box that overlap another,
+ * and content wider than the page.
+ */
 function layoutProblems(): string[] {
+  // No named inner functions here: the page has no __name helper that the TypeScript loader adds to them.
   const problems: string[] = [];
+  const label = new Map<Element, string>();
+  for (const el of Array.from(document.querySelectorAll('[data-fit], [data-box]'))) {
+    label.set(el, `<${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40)}"`);
+  }
   for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-fit]'))) {
     if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) {
-      const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 40);
-      problems.push(`<${el.tagName.toLowerCase()} class="${el.className}"> "${text}" does not fit: needs ${el.scrollWidth}×${el.scrollHeight} px, has ${el.clientWidth}×${el.clientHeight} px`);
+      const min = el.getAttribute('data-fit-min');
+      const shrunk = min ? ` even at ${Math.round(Number(min) * 100)}% of its size (shorten the text)` : '';
+      problems.push(`${label.get(el)} does not fit${shrunk}: needs ${el.scrollWidth}×${el.scrollHeight} px, has ${el.clientWidth}×${el.clientHeight} px`);
+    }
+  }
+  const boxes = Array.from(document.querySelectorAll('[data-box]')).map((el) => ({ el, r: el.getBoundingClientRect() }));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 0.5 && h > 0.5) problems.push(`${label.get(a.el)} overlaps ${label.get(b.el)} by ${w.toFixed(1)}×${h.toFixed(1)} px`);
     }
   }
   if (document.documentElement.scrollWidth > window.innerWidth + 1) {
