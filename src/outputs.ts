@@ -18,14 +18,27 @@ export interface OutputSpec {
   png?: { dpi: number };
   /** Add bookmarks from the headings */
   outline: boolean;
+  /** Rendered when no --only is given; big sizes are rendered on request */
+  default: boolean;
 }
 
 const A4 = { widthMm: 210, heightMm: 297 };
 
+const poster = (name: string, widthMm: number, heightMm: number, dpi: number, isDefault: boolean): OutputSpec => ({
+  name, kind: 'poster', template: 'poster', page: { widthMm, heightMm }, pdf: true, png: { dpi }, outline: false, default: isDefault,
+});
+
 export const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'briefing', kind: 'briefing', template: 'briefing', page: A4, pdf: true, outline: true },
-  { name: 'briefing-gongwen', kind: 'briefing', template: 'gongwen', page: A4, pdf: true, outline: true },
-  { name: 'poster-a2', kind: 'poster', template: 'poster', page: { widthMm: 420, heightMm: 594 }, pdf: true, png: { dpi: 300 }, outline: false },
+  { name: 'briefing', kind: 'briefing', template: 'briefing', page: A4, pdf: true, outline: true, default: true },
+  { name: 'briefing-gongwen', kind: 'briefing', template: 'gongwen', page: A4, pdf: true, outline: true, default: true },
+  // Print posters at 300 dpi; large-format boards (写真/喷绘) at the resolutions they are printed at.
+  poster('poster-a3', 297, 420, 300, true),
+  poster('poster-a2', 420, 594, 300, true),
+  poster('poster-a1', 594, 841, 300, false),
+  poster('poster-a0', 841, 1189, 300, false),
+  poster('board-600x800', 600, 800, 150, false),
+  poster('board-1200x2000', 1200, 2000, 96, false),
+  poster('board-2000x3000', 2000, 3000, 72, false),
 ];
 
 /** Briefing layouts, by the name `--layout` takes: the 工作通报 and the GB/T 9704 official document. */
@@ -49,7 +62,8 @@ export function selectOutputs(only?: string[], layout?: string): OutputSpec[] {
   if (unknown.length > 0) {
     throw new Error(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, received ${unknown.join(', ')}`);
   }
-  const picked = OUTPUTS.filter((o) => (!only || only.length === 0 || only.includes(o.name)) && (!layout || o.kind !== 'briefing' || o.template === layout));
+  const named = only && only.length > 0;
+  const picked = OUTPUTS.filter((o) => (named ? only.includes(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
   if (picked.length === 0) throw new Error(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
   return picked;
 }

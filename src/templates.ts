@@ -14,10 +14,13 @@ export interface PageGeometry {
   bleedMm: number;
 }
 
+/** The trim's shape, for layouts that change with it: height/width < 0.9 landscape, up to 1.1 square, up to 1.55 portrait, beyond long. */
+export type Shape = 'landscape' | 'square' | 'portrait' | 'long';
+
 export interface PageModel {
   view: View;
   output: OutputSpec;
-  page: PageGeometry & { mediaWidthMm: number; mediaHeightMm: number };
+  page: PageGeometry & { mediaWidthMm: number; mediaHeightMm: number; shape: Shape; aspect: number };
   /** @font-face rules for the role families (role-title, role-body …) */
   fontCss: string;
 }
@@ -30,6 +33,14 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
   }
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Arithmetic for layouts that scale with the page: {{div page.widthMm 420}}.
+  const number = (name: string, x: unknown) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${name}: expected numbers, received ${JSON.stringify(x)}`);
+    return x;
+  };
+  hbs.registerHelper('div', (a: unknown, b: unknown) => round4(number('div', a) / number('div', b)));
+  hbs.registerHelper('mul', (a: unknown, b: unknown) => round4(number('mul', a) * number('mul', b)));
+  hbs.registerHelper('lt', (a: unknown, b: unknown) => number('lt', a) < number('lt', b));
   // {{edge 37}}: a distance from the trim edge, measured from the edge of the page Chrome prints (trim + bleed).
   hbs.registerHelper('edge', (mm: unknown) => {
     if (typeof mm !== 'number') throw new Error(`edge: expected a number of mm, received ${JSON.stringify(mm)}`);
@@ -46,7 +57,13 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
   const model: PageModel = {
     view,
     output,
-    page: { ...page, mediaWidthMm: round3(page.widthMm + 2 * page.bleedMm), mediaHeightMm: round3(page.heightMm + 2 * page.bleedMm) },
+    page: {
+      ...page,
+      mediaWidthMm: round3(page.widthMm + 2 * page.bleedMm),
+      mediaHeightMm: round3(page.heightMm + 2 * page.bleedMm),
+      aspect: round4(page.heightMm / page.widthMm),
+      shape: shapeOf(page.heightMm / page.widthMm),
+    },
     fontCss,
   };
   try {
@@ -57,3 +74,11 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const round4 = (n: number) => Math.round(n * 10000) / 10000;
+
+export function shapeOf(aspect: number): Shape {
+  if (aspect < 0.9) return 'landscape';
+  if (aspect <= 1.1) return 'square';
+  if (aspect <= 1.55) return 'portrait';
+  return 'long';
+}
