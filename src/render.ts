@@ -45,6 +45,66 @@ export interface PngJob extends PageJob {
   widthPx: number;
   heightPx: number;
   dpi: number;
+  /** Capture in bands of at most this many device px, however small the image (tests force tiling with it) */
+  tileHeightPx?: number;
+}
+
+/** A horizontal band of the image, in device px from the top. */
+export interface Band {
+  top: number;
+  height: number;
+}
+
+/** One capture: full width, `height` rows starting at `top`, PNG-encoded by Chrome. */
+export interface PngBand extends Band {
+  png: Uint8Array;
+}
+
+/** A page captured as bands that cover widthPx × heightPx exactly, top to bottom. */
+export interface PngCapture {
+  width: number;
+  height: number;
+  bands: PngBand[];
+}
+
+/**
+ * Largest image captured in one piece. A capture that is too big comes back at the right size with its
+ * bottom silently wrong: measured with Chromium 156, a 11811×16384 capture (193 MP) was exact down to
+ * row 11430 (135 MP), garbled below and white from row 11685. Nothing in the capture says so, so stay
+ * well under: A2@300 (35 MP) and 2000×3000 mm @72 (48 MP) still go in one piece.
+ */
+export const MAX_SINGLE_PIXELS = 60_000_000;
+/** Largest band when tiling: A0@300 goes in four bands of 35 MP, each far from the failure. */
+export const MAX_BAND_PIXELS = 40_000_000;
+/** Chrome's texture limit per side, in device px. */
+export const MAX_SIDE_PX = 16_384;
+
+/**
+ * How to cut a widthPx × heightPx capture into full-width bands: one band when the image is at most
+ * MAX_SINGLE_PIXELS and both sides fit MAX_SIDE_PX; else as few bands of at most MAX_BAND_PIXELS as
+ * will do, of equal height but the last (which is shorter). `tileHeightPx` forces bands of that height.
+ */
+export function bandLayout(widthPx: number, heightPx: number, options: { tileHeightPx?: number } = {}): Band[] {
+  for (const [what, n] of [['width', widthPx], ['height', heightPx]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`bandLayout: expected a ${what} of whole px ≥ 1, received ${n}`);
+  }
+  if (widthPx > MAX_SIDE_PX) {
+    throw new RenderError(`expected an image at most ${MAX_SIDE_PX} px wide (Chrome's texture limit), received ${widthPx} px: lower the dpi`);
+  }
+  const { tileHeightPx } = options;
+  let bandHeight: number;
+  if (tileHeightPx !== undefined) {
+    if (!Number.isInteger(tileHeightPx) || tileHeightPx < 1) throw new RangeError(`tileHeightPx: expected whole px ≥ 1, received ${tileHeightPx}`);
+    bandHeight = Math.min(tileHeightPx, MAX_SIDE_PX);
+  } else if (widthPx * heightPx <= MAX_SINGLE_PIXELS && heightPx <= MAX_SIDE_PX) {
+    bandHeight = heightPx;
+  } else {
+    const count = Math.ceil(heightPx / Math.min(MAX_SIDE_PX, Math.floor(MAX_BAND_PIXELS / widthPx)));
+    bandHeight = Math.ceil(heightPx / count);
+  }
+  const bands: Band[] = [];
+  for (let top = 0; top < heightPx; top += bandHeight) bands.push({ top, height: Math.min(bandHeight, heightPx - top) });
+  return bands;
 }
 
 export class RenderError extends Error {
@@ -87,6 +147,11 @@ export class Renderer {
     }
   }
 
+  /** The browser's process id, for measuring its memory. */
+  get pid(): number | undefined {
+    return this.browser.process()?.pid;
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     rmSync(this.userDataDir, { recursive: true, force: true });
@@ -100,23 +165,34 @@ export class Renderer {
     );
   }
 
-  /** A PNG of exactly widthPx × heightPx at the given dpi (CSS px are 1/96 in). */
-  async png(job: PngJob): Promise<Uint8Array> {
+  /**
+   * A PNG of exactly widthPx × heightPx at the given dpi (CSS px are 1/96 in), as one or more
+   * full-width bands from top to bottom; image.ts stitches them. One capture while it is small
+   * enough (see bandLayout and MAX_SINGLE_PIXELS). The viewport is the whole page in every case, so
+   * the layout does not depend on the bands; each band is a clip of it.
+   */
+  async png(job: PngJob): Promise<PngCapture> {
     const scale = job.dpi / 96;
     const cssWidth = job.widthPx / scale;
     const cssHeight = job.heightPx / scale;
+    const layout = bandLayout(job.widthPx, job.heightPx, { tileHeightPx: job.tileHeightPx });
     const viewport = { width: Math.ceil(cssWidth), height: Math.ceil(cssHeight), deviceScaleFactor: scale };
-    return this.withPage(job, viewport, async (page, cdp) => {
+    return this.withPage(job, viewport, async (_page, cdp) => {
       // The metrics override must be on the session that captures, or the capture comes out at scale 1.
       await cdp.send('Emulation.setDeviceMetricsOverride', { ...viewport, mobile: false });
-      // A fractional clip gives exact pixel sizes; page.screenshot would round it to whole CSS px.
-      const shot = await cdp.send('Page.captureScreenshot', {
-        format: 'png',
-        clip: { x: 0, y: 0, width: cssWidth, height: cssHeight, scale: 1 },
-        captureBeyondViewport: false,
-        fromSurface: true,
-      });
-      return Buffer.from(shot.data, 'base64');
+      const bands: PngBand[] = [];
+      for (const band of layout) {
+        // Bands start and end on whole device px; the clip is in CSS px, fractional, which CDP keeps
+        // (page.screenshot would round it to whole CSS px).
+        const shot = await cdp.send('Page.captureScreenshot', {
+          format: 'png',
+          clip: { x: 0, y: band.top / scale, width: cssWidth, height: band.height / scale, scale: 1 },
+          captureBeyondViewport: false,
+          fromSurface: true,
+        });
+        bands.push({ ...band, png: Buffer.from(shot.data, 'base64') });
+      }
+      return { width: job.widthPx, height: job.heightPx, bands };
     });
   }
 
