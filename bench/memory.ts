@@ -121,7 +121,7 @@ async function measure(name: SizeName): Promise<void> {
     captured = performance.now();
     bands = capture.bands.length;
     sample();
-    const png = await finishPng(capture, { width, height, dpi: size.dpi }, output.name);
+    const { png } = await finishPng(capture, { width, height, dpi: size.dpi }, output.name);
     done = performance.now();
     bytes = png.byteLength;
     ink = await inkAtBottom(png, width, height);

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, preflight, render, ROLES, validate, type Role } from './index.js';
+import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, validate, type Role } from './index.js';
 import { resolveFonts } from './fonts.js';
 import { selectOutputs } from './outputs.js';
 
@@ -22,7 +22,9 @@ Usage:
 Options:
   --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml
   --out DIR         where to write the outputs (default: output)
-  --only NAMES      comma-separated outputs to render (default: all): ${OUTPUTS.map((o) => o.name).join(', ')}
+  --only NAMES      comma-separated outputs to render: ${OUTPUTS.map((o) => o.name).join(', ')},
+                    card-<figure id>-square, card-<figure id>-portrait
+                    (default: ${OUTPUTS.filter((o) => o.default).map((o) => o.name).join(', ')} and every card)
   --layout NAME     render the briefing in this layout only: ${LAYOUTS.join(', ')} (gongwen follows GB/T 9704-2012)
   --font ROLE=FILE  serve a font role with your own TrueType file, e.g. --font body=仿宋_GB2312.ttf
                     roles: ${ROLES.join(', ')}
@@ -164,11 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
-      try {
-        selectOutputs(only, values.layout);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
+      selectOutputs(only, values.layout); // unknown names exit 2 before the data is read
       const bleedMm = parseBleed(values.bleed) ?? config.bleed;
       const marks = values.marks ?? config.marks;
       const cmyk = values.cmyk ?? config.cmyk;
@@ -187,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
       err(`unusable font, nothing written:\n${e.message}`);
       return 2;
     }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof OutputNameError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }

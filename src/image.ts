@@ -12,14 +12,61 @@ export interface PngInfo {
   dpi: number;
 }
 
+/** Images up to this size are also tried as a palette PNG; bigger ones stay full colour, so memory stays bounded. */
+export const PALETTE_MAX_PIXELS = 40_000_000;
+/** A palette is kept only when it is visually lossless: PSNR against the full-colour pixels at least this. */
+export const PALETTE_MIN_PSNR = 40;
+
+export interface FinishedPng {
+  png: Buffer;
+  /** The PNG is a 256-colour palette image */
+  palette: boolean;
+  /** Size of the full-colour PNG, for the report */
+  truecolourBytes: number;
+  /** PSNR of the palette image against the full-colour pixels, dB (when one was tried) */
+  psnr?: number;
+}
+
 /**
- * Stitch the bands, store the print resolution in the PNG and compress it to a palette PNG. Fails if
- * the bands do not cover exactly the size asked for, one under the other. The palette quantiser holds
- * the whole image (about 5 bytes a pixel); everything before it streams.
+ * Stitch the bands, store the print resolution in the PNG and compress it. Flat artwork compresses
+ * far better as a palette PNG; it is used when it is smaller and visually lossless (PSNR ≥ 40 dB).
+ * Fails if the bands do not cover exactly the size asked for, one under the other.
  */
-export async function finishPng(capture: PngCapture, want: PngInfo, name: string): Promise<Buffer> {
-  const image = await stitched(capture, want, name);
-  return image.withMetadata({ density: want.dpi }).png({ compressionLevel: 9, effort: 7 }).toBuffer();
+export async function finishPng(capture: PngCapture, want: PngInfo, name: string): Promise<FinishedPng> {
+  const full = await (await stitched(capture, want, name)).removeAlpha().withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer();
+  if (want.width * want.height > PALETTE_MAX_PIXELS) return { png: full, palette: false, truecolourBytes: full.byteLength };
+  const palette = await sharp(full).withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 7, compressionLevel: 9 }).toBuffer();
+  const psnr = await psnrOf(full, palette);
+  const better = palette.byteLength < full.byteLength && psnr >= PALETTE_MIN_PSNR;
+  return { png: better ? palette : full, palette: better, truecolourBytes: full.byteLength, psnr };
+}
+
+/** Peak signal-to-noise ratio of b against a, over the RGB channels, in dB (Infinity when equal). */
+export async function psnrOf(a: Buffer, b: Buffer): Promise<number> {
+  const [x, y] = await Promise.all([a, b].map((img) => sharp(img).removeAlpha().toColourspace('srgb').raw().toBuffer()));
+  if (x!.length !== y!.length) throw new Error(`psnr: expected images of one size, received ${x!.length} and ${y!.length} bytes of pixels`);
+  let sum = 0;
+  for (let i = 0; i < x!.length; i++) {
+    const d = x![i]! - y![i]!;
+    sum += d * d;
+  }
+  const mse = sum / x!.length;
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** Screen images: JPEG and WebP versions, each only where it beats the PNG's size. */
+export async function smallerFormats(png: Buffer): Promise<{ ext: 'jpg' | 'webp'; data: Buffer }[]> {
+  const base = sharp(png).removeAlpha();
+  const candidates = [
+    { ext: 'jpg' as const, data: await base.clone().jpeg({ quality: 90, mozjpeg: true, chromaSubsampling: '4:4:4' }).toBuffer() },
+    { ext: 'webp' as const, data: await base.clone().webp({ quality: 90, effort: 5 }).toBuffer() },
+  ];
+  return candidates.filter((c) => c.data.byteLength < png.byteLength);
+}
+
+/** A thumbnail for the gallery, at most `size` px on its longer side. */
+export async function thumbnail(image: Uint8Array | string, size = 400): Promise<Buffer> {
+  return sharp(image).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true }).toBuffer();
 }
 
 /** The bands stitched into one full-colour PNG, quickly compressed: the pixels exactly as Chrome drew them. */

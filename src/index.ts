@@ -1,6 +1,7 @@
 // The public API. One run reads like the pipeline it is:
 // data → view (charts) → templates → render (Chrome) → post (sharp, pdf-lib) → write.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { preflight } from './preflight.js';
 import { loadData } from './data/load.js';
 import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
-import { finishPng } from './image.js';
+import { finishPng, smallerFormats, thumbnail } from './image.js';
+import { galleryHtml, type GalleryItem } from './gallery.js';
 import { OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
 import { readPdfInfo, setPdfMetadata, setPrintBoxes, shrunkPages } from './pdf.js';
 import { Renderer, RenderError } from './render.js';
@@ -20,7 +22,7 @@ import { sha256, writeAtomic, writeManifest, type ManifestEntry } from './write.
 
 export { loadData, DataError, formatProblem } from './data/load.js';
 export type { SpeechData } from './data/types.js';
-export { OUTPUTS, LAYOUTS } from './outputs.js';
+export { OUTPUTS, LAYOUTS, OutputNameError } from './outputs.js';
 export { FontFileError, ROLES, type Role } from './fonts.js';
 export { preflight, formatPreflight, type PreflightReport } from './preflight.js';
 
@@ -68,7 +70,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const log = options.log ?? (() => undefined);
   const started = performance.now();
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
-  const outputs = selectOutputs(options.only, options.layout);
+  selectOutputs(options.only, options.layout); // names and layout, before the data is read
   const bleedMm = options.bleedMm ?? 0;
   if (!(bleedMm >= 0 && bleedMm <= 20)) throw new RangeError(`--bleed: expected 0 to 20 mm, received ${options.bleedMm}`);
 
@@ -76,6 +78,8 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const fonts = resolveFonts(options.fonts);
   for (const line of describeFonts(fonts)) log(`font ${line}`);
   const data = validate(options.data, fonts);
+  const figureIds = data.figures.map((f) => f.id);
+  const outputs = selectOutputs(options.only, options.layout, figureIds);
   const view = buildView(data);
   const fontCss = fontFaceCss(fonts);
   const html = (output: OutputSpec, bleed: number) => renderHtml(templatesDir, view, output, { ...output.page, bleedMm: bleed }, fontCss);
@@ -100,14 +104,39 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     await renderer.close();
   }
 
-  const manifest = writeManifest(options.out, mergeManifest(options.out, written), {
+  const all = mergeManifest(options.out, written, selectOutputs(undefined, undefined, figureIds).concat(OUTPUTS));
+  const manifest = writeManifest(options.out, all, {
     generator: 'shushuo',
     data: data.file,
     fonts: Object.fromEntries(fonts.map((f) => [f.role, `${f.source.family}${f.origin === 'default' ? '' : ` (${f.origin})`}`])),
   });
+  await writeGallery(options.out, `${view.doc.title}（${view.doc.issueText}）`, all);
   const total = (performance.now() - started) / 1000;
   log(`done: ${written.length} files from ${pages.length} outputs in ${total.toFixed(1)} s → ${options.out}`);
   return { files: written, manifest, seconds: total };
+}
+
+/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. */
+async function writeGallery(out: string, title: string, entries: ManifestEntry[]): Promise<void> {
+  const items: GalleryItem[] = [];
+  for (const entry of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
+    const source = join(out, entry.file);
+    const image = entry.file.endsWith('.pdf') ? firstPageImage(source) : entry.file.endsWith('.png') ? source : undefined;
+    if (!image) {
+      items.push({ entry });
+      continue;
+    }
+    const thumb = `thumbs/${entry.file}.png`;
+    writeAtomic(join(out, thumb), await thumbnail(image));
+    items.push({ entry, thumbnail: thumb });
+  }
+  writeAtomic(join(out, 'index.html'), galleryHtml(title, items));
+}
+
+/** Page 1 of a PDF as a small PNG, through poppler's pdftoppm; undefined where poppler is missing. */
+function firstPageImage(pdf: string): Buffer | undefined {
+  const run = spawnSync('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-png', pdf], { maxBuffer: 64 * 1024 * 1024 });
+  return run.status === 0 && run.stdout.length > 0 ? run.stdout : undefined;
 }
 
 interface PageHtml {
@@ -160,10 +189,24 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
     const { width, height } = pixelSize(output.page, output.png.dpi);
     const job = { name: output.name, html: page.pngHtml, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
     const raw = await renderer.png({ ...job, widthPx: width, heightPx: height, dpi: output.png.dpi });
-    const png = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
+    const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
+    const { png } = done;
     const file = `${output.name}.png`;
+    if (output.kind === 'wechat' && png.byteLength > WECHAT_MAX_BYTES) {
+      throw new RenderError(`${file}: expected at most 5 MB for WeChat, received ${mb(png.byteLength)} even compressed`);
+    }
     writeAtomic(join(out, file), png);
-    entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi });
+    const psnrDb = done.psnr === undefined ? undefined : Number.isFinite(done.psnr) ? Math.round(done.psnr * 10) / 10 : 99;
+    entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi, png: { palette: done.palette, truecolourBytes: done.truecolourBytes, psnrDb } });
+    print.log(`  ${file}: ${done.palette ? `palette ${mb(png.byteLength)}, full colour was ${mb(done.truecolourBytes)} (PSNR ${psnrDb} dB)` : `full colour ${mb(png.byteLength)}`}`);
+    // Screen images also come as JPEG and WebP where those are smaller.
+    if (output.kind === 'wechat' || output.kind === 'card') {
+      for (const alt of await smallerFormats(png)) {
+        const name = `${output.name}.${alt.ext}`;
+        writeAtomic(join(out, name), alt.data);
+        entries.push({ file: name, bytes: alt.data.byteLength, sha256: sha256(alt.data), pixels: { width, height } });
+      }
+    }
   }
   return entries;
 }
@@ -213,7 +256,7 @@ export class GlyphError extends Error {
 }
 
 /** Keep entries of earlier runs for files this run did not rewrite, if they are still there. */
-function mergeManifest(out: string, written: ManifestEntry[]): ManifestEntry[] {
+function mergeManifest(out: string, written: ManifestEntry[], known: OutputSpec[]): ManifestEntry[] {
   const file = join(out, 'manifest.json');
   if (!existsSync(file)) return written;
   let old: ManifestEntry[] = [];
@@ -223,7 +266,7 @@ function mergeManifest(out: string, written: ManifestEntry[]): ManifestEntry[] {
     return written;
   }
   const fresh = new Set(written.map((e) => e.file));
-  const kept = old.filter((e) => !fresh.has(e.file) && OUTPUTS.some((o) => e.file.startsWith(`${o.name}.`)) && existsSync(join(out, e.file)) && statSync(join(out, e.file)).size === e.bytes);
+  const kept = old.filter((e) => !fresh.has(e.file) && known.some((o) => e.file.startsWith(`${o.name}.`)) && existsSync(join(out, e.file)) && statSync(join(out, e.file)).size === e.bytes);
   return [...kept, ...written];
 }
 
@@ -234,6 +277,9 @@ function describeEntry(e: ManifestEntry): string {
   return `(${size})`;
 }
 
+/** WeChat refuses images over 5 MB. */
+const WECHAT_MAX_BYTES = 5 * 1024 * 1024;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
 const mmToPx = (mm: number) => (mm / 25.4) * 96;
 const round2 = (n: number) => Math.round(n * 100) / 100;

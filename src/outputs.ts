@@ -8,8 +8,8 @@ export interface PageSize {
 
 export interface OutputSpec {
   name: string;
-  /** briefing: a multi-page document in one of the LAYOUTS; poster: one sheet */
-  kind: 'briefing' | 'poster';
+  /** briefing: a multi-page document in one of the LAYOUTS; poster: one sheet; wechat, card: screen images */
+  kind: 'briefing' | 'poster' | 'wechat' | 'card';
   /** Template file in templates/, without .hbs */
   template: string;
   page: PageSize;
@@ -20,12 +20,29 @@ export interface OutputSpec {
   outline: boolean;
   /** Rendered when no --only is given; big sizes are rendered on request */
   default: boolean;
+  /** Cards: the id of the figure the card shows */
+  figure?: string;
+}
+
+/** A name `--only` does not know: a user error, raised before anything renders. */
+export class OutputNameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputNameError';
+  }
 }
 
 const A4 = { widthMm: 210, heightMm: 297 };
 
 const poster = (name: string, widthMm: number, heightMm: number, dpi: number, isDefault: boolean): OutputSpec => ({
   name, kind: 'poster', template: 'poster', page: { widthMm, heightMm }, pdf: true, png: { dpi }, outline: false, default: isDefault,
+});
+
+/** Screen images are sized in pixels and stored at 72 dpi: the page is px / 72 inches. */
+const SCREEN_DPI = 72;
+const screen = (name: string, kind: 'wechat' | 'card', template: string, widthPx: number, heightPx: number, figure?: string): OutputSpec => ({
+  name, kind, template, page: { widthMm: (widthPx / SCREEN_DPI) * 25.4, heightMm: (heightPx / SCREEN_DPI) * 25.4 },
+  pdf: false, png: { dpi: SCREEN_DPI }, outline: false, default: true, ...(figure ? { figure } : {}),
 });
 
 export const OUTPUTS: readonly OutputSpec[] = [
@@ -39,7 +56,21 @@ export const OUTPUTS: readonly OutputSpec[] = [
   poster('board-600x800', 600, 800, 150, false),
   poster('board-1200x2000', 1200, 2000, 96, false),
   poster('board-2000x3000', 2000, 3000, 72, false),
+  // WeChat official account: the cover (2.35:1) and the square cover.
+  screen('wechat-cover', 'wechat', 'wechat-cover', 900, 383),
+  screen('wechat-square', 'wechat', 'wechat-square', 500, 500),
 ];
+
+/** A card per key figure, square and portrait: card-<figure id>-square, card-<figure id>-portrait. */
+export function cardOutputs(figureIds: string[]): OutputSpec[] {
+  return figureIds.flatMap((id) => [
+    screen(`card-${id}-square`, 'card', 'card', 1080, 1080, id),
+    screen(`card-${id}-portrait`, 'card', 'card', 1080, 1350, id),
+  ]);
+}
+
+/** Card names, before the data says which figures there are. */
+export const CARD_NAME = /^card-(.+)-(square|portrait)$/;
 
 /** Briefing layouts, by the name `--layout` takes: the 工作通报 and the GB/T 9704 official document. */
 export const LAYOUTS = ['briefing', 'gongwen'] as const;
@@ -52,18 +83,22 @@ export function pixelSize(page: PageSize, dpi: number): { width: number; height:
 
 /**
  * Pick outputs by name and briefing layout; unknown names are an error that lists the known ones.
- * `layout` keeps only the briefings in that layout; other outputs stay.
+ * `layout` keeps only the briefings in that layout; other outputs stay. Without figure ids (before
+ * the data is read) any card name passes; with them, only the cards of those figures.
  */
-export function selectOutputs(only?: string[], layout?: string): OutputSpec[] {
+export function selectOutputs(only?: string[], layout?: string, figureIds?: string[]): OutputSpec[] {
   if (layout !== undefined && !(LAYOUTS as readonly string[]).includes(layout)) {
-    throw new Error(`--layout: expected one of ${LAYOUTS.join(', ')}, received ${layout}`);
+    throw new OutputNameError(`--layout: expected one of ${LAYOUTS.join(', ')}, received ${layout}`);
   }
-  const unknown = (only ?? []).filter((n) => !OUTPUTS.some((o) => o.name === n));
+  const all = [...OUTPUTS, ...cardOutputs(figureIds ?? [])];
+  const known = (n: string) => all.some((o) => o.name === n) || (!figureIds && CARD_NAME.test(n));
+  const unknown = (only ?? []).filter((n) => !known(n));
   if (unknown.length > 0) {
-    throw new Error(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, received ${unknown.join(', ')}`);
+    const cards = figureIds ? `card-<figure id>-square|portrait for the figures ${figureIds.join(', ')}` : 'card-<figure id>-square|portrait';
+    throw new OutputNameError(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, ${cards}; received ${unknown.join(', ')}`);
   }
   const named = only && only.length > 0;
-  const picked = OUTPUTS.filter((o) => (named ? only.includes(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
-  if (picked.length === 0) throw new Error(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
+  const picked = all.filter((o) => (named ? only.includes(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
+  if (picked.length === 0 && figureIds) throw new OutputNameError(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
   return picked;
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { OutputSpec } from './outputs.js';
-import type { View } from './views.js';
+import type { FigureView, View } from './views.js';
 
 /** The page as the template lays it out: the trim size plus the bleed on every side. */
 export interface PageGeometry {
@@ -23,6 +23,8 @@ export interface PageModel {
   page: PageGeometry & { mediaWidthMm: number; mediaHeightMm: number; shape: Shape; aspect: number };
   /** @font-face rules for the role families (role-title, role-body …) */
   fontCss: string;
+  /** Cards: the figure the card shows */
+  figure?: FigureView;
 }
 
 /** Render one output's HTML from its template. */
@@ -66,6 +68,10 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
     },
     fontCss,
   };
+  if (output.figure) {
+    model.figure = view.figures.find((f) => f.id === output.figure);
+    if (!model.figure) throw new Error(`${output.name}: expected a figure with id ${output.figure}, received none`);
+  }
   try {
     return template(model);
   } catch (err) {

@@ -17,6 +17,8 @@ export interface ManifestEntry {
   /** PNG: pixel size and stored DPI */
   pixels?: { width: number; height: number };
   dpi?: number;
+  /** PNG: a palette image (when visually lossless), the full-colour size it beat, and the palette's PSNR */
+  png?: { palette: boolean; truecolourBytes: number; psnrDb?: number };
 }
 
 export function writeAtomic(file: string, data: Uint8Array | string): void {

@@ -133,10 +133,14 @@ describe('a page captured in bands equals the page captured whole', { timeout: 2
     assert.ok(ok, `tiled vs whole: ${differing} pixels differ, by up to ${maxDiff} (ink across the seams at ${seams.join(', ')}: ${inkAtSeams.join(', ')} px); see ${OUT}/seams-diff.png`);
   });
 
-  it('finishPng stitches the bands into the palette PNG at the exact size, with the dpi stored', async () => {
-    const png = await finishPng(tiled, { width, height, dpi: DPI }, output.name);
+  it('finishPng stitches the bands into a PNG at the exact size, with the dpi stored, palette only when visually lossless', async () => {
+    const done = await finishPng(tiled, { width, height, dpi: DPI }, output.name);
+    const png = done.png;
     const meta = await sharp(png).metadata();
-    assert.deepEqual([meta.width, meta.height, Math.round(meta.density ?? 0), meta.isPalette], [width, height, DPI, true]);
+    assert.deepEqual([meta.width, meta.height, Math.round(meta.density ?? 0), meta.isPalette], [width, height, DPI, done.palette]);
+    // Flat artwork: the palette wins, and is visually lossless.
+    assert.equal(done.palette, true, `palette PSNR ${done.psnr} dB`);
+    assert.ok(done.psnr! >= 40 && png.byteLength < done.truecolourBytes);
     mkdirSync(OUT, { recursive: true });
     writeFileSync(`${OUT}/tiled.png`, png);
   });
