@@ -186,9 +186,10 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
     entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' }, colour: print.cmyk ? 'CMYK PDF/X-3' : 'RGB' });
   }
   if (output.png) {
-    const { width, height } = pixelSize(output.page, output.png.dpi);
+    const least = pixelSize(output.page, output.png.dpi);
     const job = { name: output.name, html: page.pngHtml, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
-    const raw = await renderer.png({ ...job, widthPx: width, heightPx: height, dpi: output.png.dpi });
+    const raw = await renderer.png({ ...job, widthPx: least.width, heightPx: least.height, dpi: output.png.dpi, autoHeight: output.autoHeight });
+    const { width, height } = raw;
     const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
     const { png } = done;
     const file = `${output.name}.png`;

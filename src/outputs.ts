@@ -22,6 +22,8 @@ export interface OutputSpec {
   default: boolean;
   /** Cards: the id of the figure the card shows */
   figure?: string;
+  /** PNG as tall as its content; page.heightMm is the least height */
+  autoHeight?: boolean;
 }
 
 /** A name `--only` does not know: a user error, raised before anything renders. */
@@ -59,6 +61,8 @@ export const OUTPUTS: readonly OutputSpec[] = [
   // WeChat official account: the cover (2.35:1) and the square cover.
   screen('wechat-cover', 'wechat', 'wechat-cover', 900, 383),
   screen('wechat-square', 'wechat', 'wechat-square', 500, 500),
+  // The long image for an article: 1080 px wide, as tall as all the key figures need.
+  { ...screen('wechat-long', 'wechat', 'wechat-long', 1080, 1920), autoHeight: true },
 ];
 
 /** A card per key figure, square and portrait: card-<figure id>-square, card-<figure id>-portrait. */

@@ -47,6 +47,8 @@ export interface PngJob extends PageJob {
   dpi: number;
   /** Capture in bands of at most this many device px, however small the image (tests force tiling with it) */
   tileHeightPx?: number;
+  /** As tall as the content (heightPx is then the least height) */
+  autoHeight?: boolean;
 }
 
 /** A horizontal band of the image, in device px from the top. */
@@ -174,14 +176,18 @@ export class Renderer {
   async png(job: PngJob): Promise<PngCapture> {
     const scale = job.dpi / 96;
     const cssWidth = job.widthPx / scale;
-    const cssHeight = job.heightPx / scale;
-    const layout = bandLayout(job.widthPx, job.heightPx, { tileHeightPx: job.tileHeightPx });
-    const viewport = { width: Math.ceil(cssWidth), height: Math.ceil(cssHeight), deviceScaleFactor: scale };
-    return this.withPage(job, viewport, async (_page, cdp) => {
+    const viewport = { width: Math.ceil(cssWidth), height: Math.ceil(job.heightPx / scale), deviceScaleFactor: scale };
+    return this.withPage(job, viewport, async (page, cdp) => {
+      // A long image is as tall as its content: measure it, then capture that height.
+      const heightPx = job.autoHeight
+        ? Math.max(job.heightPx, Math.round((await page.evaluate(() => document.documentElement.scrollHeight)) * scale))
+        : job.heightPx;
+      const cssHeight = heightPx / scale;
+      const metrics = { ...viewport, height: Math.ceil(cssHeight) };
       // The metrics override must be on the session that captures, or the capture comes out at scale 1.
-      await cdp.send('Emulation.setDeviceMetricsOverride', { ...viewport, mobile: false });
+      await cdp.send('Emulation.setDeviceMetricsOverride', { ...metrics, mobile: false });
       const bands: PngBand[] = [];
-      for (const band of layout) {
+      for (const band of bandLayout(job.widthPx, heightPx, { tileHeightPx: job.tileHeightPx })) {
         // Bands start and end on whole device px; the clip is in CSS px, fractional, which CDP keeps
         // (page.screenshot would round it to whole CSS px).
         const shot = await cdp.send('Page.captureScreenshot', {
@@ -192,7 +198,7 @@ export class Renderer {
         });
         bands.push({ ...band, png: Buffer.from(shot.data, 'base64') });
       }
-      return { width: job.widthPx, height: job.heightPx, bands };
+      return { width: job.widthPx, height: heightPx, bands };
     });
   }
 

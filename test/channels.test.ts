@@ -29,7 +29,7 @@ describe('WeChat images and figure cards', { timeout: 300_000 }, () => {
   let stderr = '';
   before(() => {
     rmSync(OUT, { recursive: true, force: true });
-    const r = spawnSync('node', ['bin/shushuo.js', 'render', '--data', DATA, '--out', OUT, '--only', Object.keys(SIZES).join(',')], { encoding: 'utf8', timeout: 280_000 });
+    const r = spawnSync('node', ['bin/shushuo.js', 'render', '--data', DATA, '--out', OUT, '--only', [...Object.keys(SIZES), 'wechat-long'].join(',')], { encoding: 'utf8', timeout: 280_000 });
     assert.equal(r.status, 0, r.stderr);
     stderr = r.stderr;
   });
@@ -42,6 +42,17 @@ describe('WeChat images and figure cards', { timeout: 300_000 }, () => {
       assert.ok(readFileSync(file).length < 5 * 1024 * 1024);
     });
   }
+
+  it('wechat-long.png: 1080 px wide, as tall as its content, 72 dpi, under 5 MB; its page carries every key figure', async () => {
+    const meta = await sharp(join(OUT, 'wechat-long.png')).metadata();
+    assert.equal(meta.width, 1080);
+    assert.ok(meta.height! >= 1920 && meta.height! < 16384, `height ${meta.height}`);
+    assert.equal(Math.round(meta.density ?? 0), 72);
+    assert.ok(readFileSync(join(OUT, 'wechat-long.png')).length < 5 * 1024 * 1024);
+    const output = selectOutputs(['wechat-long'], undefined, [])[0]!;
+    const html = renderHtml(TEMPLATES_DIR, buildView(data), output, { ...output.page, bleedMm: 0 }, '').replace(/<[^>]+>|\s+/g, '');
+    for (const f of data.figures) assert.ok(html.includes(formatFigure(f).text), `${f.id}: "${formatFigure(f).text}" is not in the long image`);
+  });
 
   it("a card's page shows the big number with its qualifier, its label and a source line", () => {
     const view = buildView(data);

@@ -8,7 +8,7 @@ const CARDS = ['card-rounds-square', 'card-rounds-portrait', 'card-funds-square'
 
 describe('selectOutputs', () => {
   it('renders the default set when no names are given: both briefing layouts, A3 and A2 posters, the WeChat covers, every card', () => {
-    assert.deepEqual(names(), ['briefing', 'briefing-gongwen', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square', ...CARDS]);
+    assert.deepEqual(names(), ['briefing', 'briefing-gongwen', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square', 'wechat-long', ...CARDS]);
   });
 
   it('cards are named by figure; before the data is read any card name passes, after it only real figures', () => {
@@ -25,14 +25,14 @@ describe('selectOutputs', () => {
   });
 
   it('--layout keeps the briefing in that layout and the other outputs', () => {
-    assert.deepEqual(names(undefined, 'gongwen', []), ['briefing-gongwen', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square']);
-    assert.deepEqual(names(undefined, 'briefing', []), ['briefing', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square']);
+    assert.deepEqual(names(undefined, 'gongwen', []), ['briefing-gongwen', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square', 'wechat-long']);
+    assert.deepEqual(names(undefined, 'briefing', []), ['briefing', 'poster-a3', 'poster-a2', 'wechat-cover', 'wechat-square', 'wechat-long']);
     assert.deepEqual(names(['briefing-gongwen'], 'gongwen'), ['briefing-gongwen']);
   });
 
   it('refuses unknown names and layouts, and combinations that leave nothing', () => {
     assert.throws(() => names(undefined, 'memo'), /--layout: expected one of briefing, gongwen, received memo/);
-    assert.throws(() => names(['poster-a9']), /--only: expected names from briefing, briefing-gongwen, poster-a3, poster-a2, poster-a1, poster-a0, board-600x800, board-1200x2000, board-2000x3000, wechat-cover, wechat-square, card-<figure id>-square\|portrait for the figures rounds, funds; received poster-a9/);
+    assert.throws(() => names(['poster-a9']), /--only: expected names from briefing, briefing-gongwen, poster-a3, poster-a2, poster-a1, poster-a0, board-600x800, board-1200x2000, board-2000x3000, wechat-cover, wechat-square, wechat-long, card-<figure id>-square\|portrait for the figures rounds, funds; received poster-a9/);
     assert.throws(() => names(['briefing'], 'gongwen'), /no output is both; the gongwen briefing is briefing-gongwen/);
   });
 });
