@@ -71,6 +71,22 @@ describe('text that fits', { timeout: 300_000 }, () => {
     assert.match(text, /1234\.57万个/);
   });
 
+  it('awkward shares (0.5%, 100%) are printed whole on the poster and on their cards', () => {
+    const data = variant('awkward-shares', [
+      [/value: 71\n/, 'value: 0.5\n'],
+      [/仅有 78%、71%\n([\s\S]*?)仅有 78%、71%/, '仅有 78%、0.5%\n$1仅有 78%、0.5%'],
+      [/value: 63\n/, 'value: 100\n'],
+      [/其中收入空白村占 63%/, '其中收入空白村占 100%'],
+    ]);
+    const out = join(OUT, 'awkward-shares');
+    const r = spawnSync('node', ['bin/shushuo.js', 'render', '--data', data, '--out', out, '--only', 'poster-a2,card-coverage-social-square,card-no-income-share-portrait,wechat-square'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const text = execFileSync('pdftotext', ['-raw', join(out, 'poster-a2.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    assert.match(text, /仅有0\.5%/);
+    assert.match(text, /100%/);
+    assert.match(text, /99\.5%（推算）/);
+  });
+
   it('boxes that overlap fail the run, naming both', async () => {
     const templates = join(OUT, 'overlap-templates');
     rmSync(templates, { recursive: true, force: true });
