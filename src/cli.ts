@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, validate, type Role } from './index.js';
+import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, validate, verify, VerifyError, type Role } from './index.js';
 import { resolveFonts } from './fonts.js';
 import { selectOutputs } from './outputs.js';
 
@@ -16,7 +16,8 @@ Usage:
   shushuo validate --data FILE [--font ROLE=FILE ...] [--config FILE]
   shushuo render   --data FILE --out DIR [--only NAMES] [--layout NAME]
                    [--font ROLE=FILE ...] [--config FILE] [--bleed MM] [--marks]
-                   [--cmyk [--icc FILE]] [--browser PATH]
+                   [--cmyk [--icc FILE]] [--source SPEECH.txt] [--browser PATH]
+  shushuo verify   --data FILE --source SPEECH.txt
   shushuo preflight FILE.pdf ...
 
 Options:
@@ -39,6 +40,8 @@ Options:
   --cmyk            write PDF/X-3 in CMYK through Ghostscript: black text and rules K100,
                     the official red Y80 M80, fonts embedded, text searchable
   --icc FILE        the CMYK output profile for --cmyk (default: one installed with Ghostscript)
+  --source FILE     the speech's text: verify reports each figure ✓ or what differs; render
+                    refuses to render figures that do not verify against it
   --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
                     Chrome/Chromium, then puppeteer's cache)
   -h, --help        show this help
@@ -134,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
         marks: { type: 'boolean' },
         cmyk: { type: 'boolean' },
         icc: { type: 'string' },
+        source: { type: 'string' },
         browser: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -164,6 +168,12 @@ export async function main(argv: string[]): Promise<number> {
       err(`${values.data}: valid (${data.figures.length} figures, ${data.derived.length} derived)`);
       return 0;
     }
+    if (command === 'verify') {
+      if (!values.source) throw new UsageError('verify: expected --source SPEECH.txt, received no --source');
+      const { checks, report } = verify(validate(values.data, resolveFonts(fonts)), values.source);
+      process.stdout.write(`${report}\n`);
+      return checks.every((c) => c.ok) ? 0 : 1;
+    }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
       selectOutputs(only, values.layout); // unknown names exit 2 before the data is read
@@ -172,13 +182,17 @@ export async function main(argv: string[]): Promise<number> {
       const cmyk = values.cmyk ?? config.cmyk;
       const icc = values.icc ?? config.icc;
       if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
-      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, browser: values.browser, log: err });
+      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, source: values.source, browser: values.browser, log: err });
       return 0;
     }
-    throw new UsageError(`expected a command (validate, render or preflight), received "${command}"`);
+    throw new UsageError(`expected a command (validate, verify, render or preflight), received "${command}"`);
   } catch (e) {
     if (e instanceof DataError || e instanceof GlyphError) {
       err(`invalid data, nothing written:\n${e.message}`);
+      return 2;
+    }
+    if (e instanceof VerifyError) {
+      err(`figures that do not trace back to the speech, nothing written:\n${e.message}`);
       return 2;
     }
     if (e instanceof FontFileError) {

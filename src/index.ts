@@ -18,6 +18,7 @@ import { readPdfInfo, setPdfMetadata, setPrintBoxes, shrunkPages } from './pdf.j
 import { Renderer, RenderError } from './render.js';
 import { renderHtml, type PageGeometry } from './templates.js';
 import { buildView, type View } from './views.js';
+import { formatVerify, verifyFigures, type FigureCheck } from './verify.js';
 import { sha256, writeAtomic, writeManifest, type ManifestEntry } from './write.js';
 
 export { loadData, DataError, formatProblem } from './data/load.js';
@@ -25,6 +26,7 @@ export type { SpeechData } from './data/types.js';
 export { OUTPUTS, LAYOUTS, OutputNameError } from './outputs.js';
 export { FontFileError, ROLES, type Role } from './fonts.js';
 export { preflight, formatPreflight, type PreflightReport } from './preflight.js';
+export { formatVerify, type FigureCheck } from './verify.js';
 
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
@@ -42,6 +44,8 @@ export interface RenderOptions {
   bleedMm?: number;
   /** Crop marks in a slug outside the bleed */
   marks?: boolean;
+  /** The speech's text: figures that do not verify against it are not rendered */
+  source?: string;
   /** Write CMYK PDF/X-3 through Ghostscript instead of Chrome's RGB */
   cmyk?: boolean;
   /** CMYK ICC profile for --cmyk; one on the machine when absent */
@@ -78,6 +82,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const fonts = resolveFonts(options.fonts);
   for (const line of describeFonts(fonts)) log(`font ${line}`);
   const data = validate(options.data, fonts);
+  if (options.source) {
+    const { checks, report } = verify(data, options.source);
+    if (checks.some((c) => !c.ok)) throw new VerifyError(report);
+    log(`source: all ${checks.length} figures verified against ${options.source}`);
+  }
   const figureIds = data.figures.map((f) => f.id);
   const outputs = selectOutputs(options.only, options.layout, figureIds);
   const view = buildView(data);
@@ -251,6 +260,26 @@ function checkGlyphs(data: SpeechData, fonts: RoleFace[]): void {
     const lineOf = (char: string) => text.slice(0, Math.max(0, text.indexOf(char))).split('\n').length;
     const lines = problems.map((p) => `${data.file}:${lineOf(p.char)} ${p.field}: the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.face}, the face of the ${p.role} role (${ROLE_STYLES[p.role]}); rewrite it, or give the role a font that has it (--font ${p.role}=FILE)`);
     throw new GlyphError(lines.join('\n'));
+  }
+}
+
+/** Check every figure of the data against the speech's text (see src/verify.ts). */
+export function verify(data: SpeechData, sourceFile: string): { checks: FigureCheck[]; report: string } {
+  let source: string;
+  try {
+    source = readFileSync(sourceFile, 'utf8');
+  } catch (err) {
+    throw new VerifyError(`${sourceFile}: cannot read the speech (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const checks = verifyFigures(data, source, sourceFile);
+  return { checks, report: formatVerify(checks, sourceFile) };
+}
+
+/** Figures that do not trace back to the speech: a user error, nothing is rendered. */
+export class VerifyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerifyError';
   }
 }
 
