@@ -1,0 +1,53 @@
+// One source of truth for every number: the text of every output (its HTML, charts included) holds
+// no number that is not one of the data's formatted values, a labelled derived value, or a number of
+// the data's own words (dates, issue, titles, the speech's fragments). List markers (1. and （1）) aside.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadData } from '../src/data/load.js';
+import { formatDate, formatDerived, formatFigure } from '../src/format.js';
+import { TEMPLATES_DIR } from '../src/index.js';
+import { OUTPUTS, selectOutputs } from '../src/outputs.js';
+import { renderHtml } from '../src/templates.js';
+import { buildView } from '../src/views.js';
+
+const data = loadData('data/luoyang-2018-02-08.yaml');
+const view = buildView(data);
+const ids = data.figures.map((f) => f.id);
+const digits = (s: string) => [...s.matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]);
+
+const allowed = new Set<string>();
+data.figures.forEach((f) => digits(formatFigure(f).text).forEach((d) => allowed.add(d)));
+data.derived.forEach((d) => digits(formatDerived(d)).forEach((x) => allowed.add(x)));
+const doc = data.document;
+[formatDate(doc.issued), formatDate(doc.speechDate), String(doc.issue), doc.title, doc.subtitle ?? '', doc.meeting, doc.speechTitle, doc.office]
+  .concat(data.figures.flatMap((f) => [f.label, f.fragment]), data.derived.map((d) => d.label))
+  .forEach((s) => digits(s).forEach((d) => allowed.add(d)));
+
+/** The text a reader sees: no head, scripts, styles, SVG titles and descriptions, or tags. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<head>[\s\S]*?<\/head>/, '')
+    .replace(/<(script|style|title|desc)[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/(?<![\d.])\d{1,2}\.(?!\d)|（\d{1,2}）|附件\d{1,2}/g, ' '); // list and attachment markers
+}
+
+describe('every number in every output comes from the data', () => {
+  const outputs = selectOutputs([...OUTPUTS.map((o) => o.name), ...ids.flatMap((id) => [`card-${id}-square`, `card-${id}-portrait`])], undefined, ids);
+
+  for (const output of outputs) {
+    it(`${output.name}: only the data's numbers`, () => {
+      const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, ''));
+      const strays = [...new Set(digits(text).filter((d) => !allowed.has(d)))];
+      assert.deepEqual(strays, [], `numbers in ${output.name} that are not in the data`);
+    });
+  }
+
+  it('every figure appears, formatted by the one helper, in the briefing, the poster and the long image', () => {
+    for (const name of ['briefing', 'poster-a2', 'wechat-long']) {
+      const output = selectOutputs([name], undefined, ids)[0]!;
+      const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, '')).replace(/\s+/g, '');
+      for (const f of data.figures) assert.ok(text.includes(formatFigure(f).text), `${name}: ${formatFigure(f).text} (${f.id}) is missing`);
+    }
+  });
+});
