@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
 import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, validate, verify, VerifyError, type Role } from './index.js';
+import { extractCommand } from './extract.js';
 import { resolveFonts } from './fonts.js';
 import { selectOutputs } from './outputs.js';
 
@@ -17,6 +18,7 @@ Usage:
   shushuo render   --data FILE --out DIR [--only NAMES] [--layout NAME]
                    [--font ROLE=FILE ...] [--config FILE] [--bleed MM] [--marks]
                    [--cmyk [--icc FILE]] [--source SPEECH.txt] [--browser PATH]
+  shushuo extract  SPEECH.txt > draft.yaml
   shushuo verify   --data FILE --source SPEECH.txt
   shushuo preflight FILE.pdf ...
 
@@ -45,6 +47,9 @@ Options:
   --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
                     Chrome/Chromium, then puppeteer's cache)
   -h, --help        show this help
+
+extract finds the figures in a speech's text (number, unit, qualifier, the words around it,
+the heading it stands under) and writes a draft data file for a person to check and complete.
 
 preflight checks any PDF for print: page boxes, fonts (embedded, subset, Type 3), colour
 spaces, image resolution at print size, transparency and the smallest text. Every PDF that
@@ -147,6 +152,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return values.help ? 0 : 2;
     }
+    if (command === 'extract') {
+      const file = positionals[1];
+      if (!file) throw new UsageError('extract: expected the speech as a text file, received none');
+      if (!existsSync(file)) throw new UsageError(`extract: expected a text file, received ${file}, which does not exist`);
+      process.stdout.write(extractCommand(file));
+      return 0;
+    }
     if (command === 'preflight') {
       const files = positionals.slice(1);
       if (files.length === 0) throw new UsageError('preflight: expected one or more PDF files, received none');
@@ -185,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
       await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, source: values.source, browser: values.browser, log: err });
       return 0;
     }
-    throw new UsageError(`expected a command (validate, verify, render or preflight), received "${command}"`);
+    throw new UsageError(`expected a command (extract, validate, verify, render or preflight), received "${command}"`);
   } catch (e) {
     if (e instanceof DataError || e instanceof GlyphError) {
       err(`invalid data, nothing written:\n${e.message}`);

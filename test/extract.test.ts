@@ -86,14 +86,15 @@ describe('draftYaml', () => {
   const text = readFileSync(FIXTURE, 'utf8');
   const yaml = extractCommand(FIXTURE);
 
-  it('writes a data file that the project validates, placing each figure under its heading', () => {
-    const data = parseData(yaml, 'draft.yaml');
+  it('writes a data file that the project validates once the placeholders are filled in, placing each figure under its heading', () => {
+    assert.throws(() => parseData(yaml, 'draft.yaml'), /document\.title: expected your text, received the placeholder 待填写 \(fill it in\)/);
+    const data = parseData(yaml.replaceAll('待填写', '示例'), 'draft.yaml');
     assert.equal(data.figures.length, 11);
     assert.equal(data.document.issue, 3);
     assert.equal(data.document.issued, '2019-03-05');
     assert.equal(data.document.speechDate, '2019-03-01');
     assert.equal(data.document.speaker, '王五');
-    assert.equal(data.document.title, '待填写');
+    assert.equal(data.document.title, '示例');
     assert.deepEqual(data.structure.review.achievements.map((x) => x.title), ['培训扎实', '保障有力']);
     assert.deepEqual(data.structure.review.problems.map((x) => x.title), ['覆盖不够', '收入偏低']);
     assert.deepEqual(data.structure.parts.map((p) => `${p.numeral}${p.title}:${p.items.length}`), ['一提高政治站位:1', '二夯实基层基础:1']);
@@ -151,8 +152,8 @@ describe('the shared speech', { skip: !existsSync(SPEECH) && 'the shared speech 
   it('finds nothing beyond them: no dates, issue numbers, ordinals or names', () => {
     assert.deepEqual(figures.map(printed).sort(), expected.map(printed).sort());
   });
-  it('writes a draft that validates, with the structure of the default data', () => {
-    const data = parseData(extractCommand(SPEECH), 'draft.yaml');
+  it('writes a draft that validates once its placeholders are filled in, with the structure of the default data', () => {
+    const data = parseData(extractCommand(SPEECH).replaceAll('待填写', '示例'), 'draft.yaml');
     const want = parseData(readFileSync(DATA, 'utf8'), DATA);
     assert.deepEqual(data.structure.review.achievements.map((x) => x.title), want.structure.review.achievements.map((x) => x.title));
     assert.deepEqual(data.structure.review.problems.map((x) => x.title), want.structure.review.problems.map((x) => x.title));

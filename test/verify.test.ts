@@ -57,4 +57,19 @@ describe('shushuo verify and render --source', { timeout: 120_000 }, () => {
     assert.match(rr.stderr, /figures that do not trace back to the speech, nothing written/);
     assert.equal(existsSync(out), false);
   });
+
+  it('shushuo extract prints a draft data file that validates once its placeholders are filled in', () => {
+    const r = cli('extract', 'test/fixtures/extract/sample-speech.txt');
+    assert.equal(r.status, 0, r.stderr);
+    mkdirSync(OUT, { recursive: true });
+    const draft = join(OUT, 'draft.yaml');
+    writeFileSync(draft, r.stdout);
+    const v = cli('validate', '--data', draft);
+    assert.equal(v.status, 2, 'a draft with placeholders is not data yet');
+    assert.match(v.stderr, /document\.title: expected your text, received the placeholder 待填写 \(fill it in\)/);
+    writeFileSync(draft, r.stdout.replaceAll('待填写', '示例'));
+    const filled = cli('validate', '--data', draft);
+    assert.equal(filled.status, 0, filled.stderr);
+    assert.match(filled.stderr, /valid \(11 figures, 0 derived\)/);
+  });
 });

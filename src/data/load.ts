@@ -189,6 +189,9 @@ function dedupe(problems: DataProblem[]): DataProblem[] {
 
 const BEFORE_NUMBER: Qualifier[] = ['仅有', '超过', '近', '约'];
 
+/** What shushuo extract writes where a person must fill something in. */
+export const PLACEHOLDER = '待填写';
+
 function checkRules(
   data: Omit<SpeechData, 'file' | 'derived'> & { derived?: { id: string; from: string[] }[] },
   file: string,
@@ -196,6 +199,14 @@ function checkRules(
 ): DataProblem[] {
   const problems: DataProblem[] = [];
   const add = (path: PathPart[], message: string) => problems.push({ file, line: at(path), field: fieldName(path), message });
+
+  // A draft from shushuo extract marks what a person must fill in; it is not data yet.
+  const placeholders = (value: unknown, path: PathPart[]): void => {
+    if (typeof value === 'string' && value.includes(PLACEHOLDER)) add(path, `expected your text, received the placeholder ${PLACEHOLDER} (fill it in)`);
+    else if (Array.isArray(value)) value.forEach((v, i) => placeholders(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) placeholders(v, [...path, k]);
+  };
+  placeholders({ document: data.document, structure: data.structure, figures: data.figures }, []);
 
   // Ids are unique across figures and derived values, and across the structure.
   const ids = new Map<string, string>();
