@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { formatNumber } from './format.js';
 import type { Qualifier } from './data/types.js';
+import { fragmentMismatches } from './data/fragment.js';
 
 export interface Heading {
   /** 1: 一、 part; 2: （一） item; 3: 一是 point */
@@ -162,21 +163,9 @@ function clauseOf(line: string, start: number, end: number): [number, number] {
 
 const MAX_FRAGMENT = 30;
 
-/** The problem load.ts would find with this fragment, or undefined: the same rule, restated. */
+/** The problem the data file rule (src/data/fragment.ts) finds with this fragment, or undefined. */
 export function fragmentProblem(f: { value: number; unit: string; qualifier?: Qualifier; fragment: string }): string | undefined {
-  const digits = formatNumber(f.value);
-  const hit = [...f.fragment.matchAll(/\d+(?:\.\d+)?/g)].find((m) => m[0] === digits);
-  if (!hit) return `no ${digits} in "${f.fragment}"`;
-  const before = f.fragment.slice(0, hit.index).replace(/\s+$/, '');
-  const after = f.fragment.slice(hit.index! + hit[0].length).replace(/^\s+/, '');
-  const afterUnit = after.startsWith(f.unit) ? after.slice(f.unit.length).trimStart() : after;
-  const stated = (['仅有', '超过', '近', '约'] as Qualifier[]).find((q) => before.endsWith(q) || (q === '约' && before.endsWith('约有')))
-    ?? (afterUnit.startsWith('左右') ? '左右' : undefined);
-  const listed = !stated && /仅有\s*[\d.%]+[、，]\s*$/.test(before) ? '仅有' : undefined;
-  const inFragment = stated ?? listed;
-  if ((inFragment ?? '') !== (f.qualifier ?? '')) return `qualifier ${inFragment ?? 'none'} in "${f.fragment}", expected ${f.qualifier ?? 'none'}`;
-  if (!after.startsWith(f.unit)) return `unit ${f.unit} does not follow ${digits} in "${f.fragment}"`;
-  return undefined;
+  return fragmentMismatches(f)[0]?.message;
 }
 
 function fragmentOf(line: string, found: Found): string {

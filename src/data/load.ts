@@ -6,7 +6,8 @@ import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, type Document, type Node } from 'yaml';
 import { formatNumber } from '../format.js';
-import type { DerivedFigure, Figure, Qualifier, SpeechData } from './types.js';
+import type { DerivedFigure, Figure, SpeechData } from './types.js';
+import { fragmentMismatches } from './fragment.js';
 
 const require = createRequire(import.meta.url);
 export const schema = require('../../schema/shushuo-data.schema.json') as Record<string, unknown>;
@@ -187,8 +188,6 @@ function dedupe(problems: DataProblem[]): DataProblem[] {
 
 // --- rules the schema cannot express ----------------------------------------
 
-const BEFORE_NUMBER: Qualifier[] = ['仅有', '超过', '近', '约'];
-
 /** What shushuo extract writes where a person must fill something in. */
 export const PLACEHOLDER = '待填写';
 
@@ -264,29 +263,7 @@ function checkRules(
 
 /** The fragment must state the value and the qualifier the figure claims, and no qualifier it omits. */
 function checkFragment(f: Figure, path: PathPart[], add: (p: PathPart[], m: string) => void): void {
-  const digits = formatNumber(f.value);
-  const runs = [...f.fragment.matchAll(/\d+(?:\.\d+)?/g)];
-  const hit = runs.find((m) => m[0] === digits);
-  if (!hit) {
-    add([...path, 'fragment'], `expected the words of the speech that state ${digits}, received "${f.fragment}" (no ${digits} in it)`);
-    return;
-  }
-  const before = f.fragment.slice(0, hit.index).replace(/\s+$/, '');
-  const after = f.fragment.slice(hit.index! + hit[0].length).replace(/^\s+/, '');
-  const afterUnit = after.startsWith(f.unit) ? after.slice(f.unit.length).trimStart() : after;
-  const stated = BEFORE_NUMBER.find((q) => before.endsWith(q) || (q === '约' && before.endsWith('约有')))
-    ?? (afterUnit.startsWith('左右') ? '左右' : undefined);
-  // 仅有 78%、71%: the qualifier stated before a list applies to every number in it.
-  const listed = !stated && /仅有\s*[\d.%]+[、，]\s*$/.test(before) ? '仅有' : undefined;
-  const inFragment = stated ?? listed;
-  if (inFragment && f.qualifier !== inFragment) {
-    add([...path, 'qualifier'], `expected ${inFragment}, as the speech says ("${f.fragment}"), received ${f.qualifier ?? 'nothing'}`);
-  } else if (!inFragment && f.qualifier) {
-    add([...path, 'qualifier'], `expected no qualifier, since the fragment "${f.fragment}" does not say ${f.qualifier} next to ${digits}, received ${f.qualifier}`);
-  }
-  if (!after.startsWith(f.unit)) {
-    add([...path, 'unit'], `expected the unit the fragment gives after ${digits} ("${after.slice(0, 4)}…"), received "${f.unit}"`);
-  }
+  for (const m of fragmentMismatches(f)) add([...path, m.field], m.message);
 }
 
 /** complement: 100% minus the named percentages; approximate if any of them is. */
