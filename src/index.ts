@@ -233,9 +233,7 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
 async function mustPass(pdf: Uint8Array, name: string, log: (line: string) => void): Promise<void> {
   const report = await preflight(pdf);
   for (const w of report.warnings) log(`  ${name}: warning: ${w}`);
-  const groups = report.info
-    .filter((line) => /transparency group/.test(line))
-    .map((line) => `${line.replace(/: a blending space.*$/, '')}: expected none in a print template (a CSS transform, filter or opacity makes one; PDF/X-3 would flatten the page into an image)`);
+  const groups = report.transparencyGroups.map((where) => `${where}: expected none in a print template (a CSS transform, filter or opacity makes one; PDF/X-3 would flatten the page into an image)`);
   const errors = [...report.errors, ...groups];
   if (errors.length > 0) throw new RenderError(`${name} fails preflight:\n  ${errors.join('\n  ')}`);
 }

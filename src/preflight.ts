@@ -97,6 +97,8 @@ export interface PreflightReport {
   transparency: string[];
   smallestTextPt: number | undefined;
   smallestText: { pt: number; page: number; font: string } | undefined;
+  /** Forms with a transparency group: not transparency in use, but PDF/X-3 flattens such a page. Also listed in info. */
+  transparencyGroups: string[];
   /** Facts that are not problems (page transparency groups, form groups). */
   info: string[];
   errors: string[];
@@ -673,6 +675,7 @@ class Check {
       transparency,
       smallestTextPt: this.smallest?.pt,
       smallestText: this.smallest,
+      transparencyGroups: this.groups.lines(),
       info: [...this.info.lines(), ...this.groups.lines().map((line) => `${line}: a blending space, not transparency in use`)],
       errors: [...this.errors.lines(), ...transparency.map((line) => `transparency in use: ${line}`)],
       warnings: this.warnings.lines(),
