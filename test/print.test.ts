@@ -123,6 +123,17 @@ describe('templates meant for print', { timeout: 120_000 }, () => {
     );
     assert.equal(existsSync(join(out, 'briefing.pdf')), false);
   });
+
+  it('a CSS transform (a transparency group, which PDF/X-3 would flatten) fails the build too', async () => {
+    const templates = join(OUT, 'transformed-templates');
+    rmSync(templates, { recursive: true, force: true });
+    cpSync(TEMPLATES_DIR, templates, { recursive: true });
+    appendFileSync(join(templates, 'styles', 'gongwen.css'), '\n.title { transform: scaleY(1.01); }\n');
+    await assert.rejects(
+      render({ data: DATA, out: join(OUT, 'transformed'), only: ['briefing-gongwen'], templatesDir: templates }),
+      /briefing-gongwen\.pdf fails preflight:[\s\S]*form with a transparency group: expected none in a print template/,
+    );
+  });
 });
 
 describe('render --cmyk', { timeout: 120_000 }, () => {
