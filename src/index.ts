@@ -14,7 +14,7 @@ import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles,
 import { finishPng, smallerFormats, thumbnail } from './image.js';
 import { galleryHtml, type GalleryItem } from './gallery.js';
 import { OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
-import { readPdfInfo, setPdfMetadata, setPrintBoxes, shrunkPages } from './pdf.js';
+import { finishPdf, readPdfInfo } from './pdf.js';
 import { Renderer, RenderError } from './render.js';
 import { renderHtml, type PageGeometry } from './templates.js';
 import { buildView, type View } from './views.js';
@@ -174,13 +174,7 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
     const { widthMm, heightMm } = output.page;
     const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
     const raw = await renderer.pdf(job, { outline: output.outline });
-    const shrunk = await shrunkPages(raw);
-    if (shrunk.length > 0) {
-      const pages = shrunk.map((p) => `page ${p.page} at ${(p.scale * 100).toFixed(2)}%`).join(', ');
-      throw new RenderError(`${output.name}.pdf: expected every page at 100%, received ${pages}: Chrome shrinks a page when something on it is wider than the page; find the element that sticks out`);
-    }
-    const boxed = await setPrintBoxes(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks });
-    const rgb = await setPdfMetadata(boxed, {
+    const { pdf: rgb, shrunk } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
       title: `${view.doc.title}（${view.doc.issueText}）`,
       author: view.doc.office,
       subject: view.doc.speechTitle,
@@ -188,6 +182,10 @@ async function renderOutput(renderer: Renderer, page: PageHtml, view: View, prin
       language: view.lang,
       date: view.doc.issued,
     });
+    if (shrunk.length > 0) {
+      const pages = shrunk.map((p) => `page ${p.page} at ${(p.scale * 100).toFixed(2)}%`).join(', ');
+      throw new RenderError(`${output.name}.pdf: expected every page at 100%, received ${pages}: Chrome shrinks a page when something on it is wider than the page; find the element that sticks out`);
+    }
     // Every PDF must pass the same preflight a user can run: Chrome's, so that a template with
     // transparency fails here and not inside Ghostscript, and the CMYK file made from it.
     await mustPass(rgb, `${output.name}.pdf${print.cmyk ? ' (RGB, before Ghostscript)' : ''}`, print.log);

@@ -46,8 +46,7 @@ const PT_PER_MM = 72 / 25.4;
  * the trim is anchored at the top-left bleed corner, as the page was laid out, and keeps its exact size.
  * With marks, the MediaBox grows by a slug and the marks are drawn there, outside the bleed.
  */
-export async function setPrintBoxes(pdf: Uint8Array, boxes: PrintBoxes): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+function setPrintBoxes(doc: PDFDocument, boxes: PrintBoxes): void {
   const bleed = boxes.bleedMm * PT_PER_MM;
   const trimW = boxes.trimWidthMm * PT_PER_MM;
   const trimH = boxes.trimHeightMm * PT_PER_MM;
@@ -76,12 +75,22 @@ export async function setPrintBoxes(pdf: Uint8Array, boxes: PrintBoxes): Promise
       }
     }
   }
-  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
 }
 
-/** Write title, author, subject, keywords, language, fixed dates and a content-derived ID into a PDF. */
-export async function setPdfMetadata(pdf: Uint8Array, meta: PdfMeta): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+/**
+ * Chrome's PDF made ready to print, in one pass: refuse pages Chrome shrank, then set the page
+ * boxes (and crop marks), the metadata with fixed dates, and a content-derived ID.
+ */
+export async function finishPdf(raw: Uint8Array, boxes: PrintBoxes, meta: PdfMeta): Promise<{ pdf: Uint8Array; shrunk: ShrunkPage[] }> {
+  const doc = await PDFDocument.load(raw, { updateMetadata: false });
+  const shrunk = shrunkPagesOf(doc);
+  if (shrunk.length > 0) return { pdf: raw, shrunk };
+  setPrintBoxes(doc, boxes);
+  return { pdf: await saveWithMetadata(doc, meta), shrunk };
+}
+
+/** Write title, author, subject, keywords, language, fixed dates and a content-derived ID. */
+async function saveWithMetadata(doc: PDFDocument, meta: PdfMeta): Promise<Uint8Array> {
   const date = new Date(`${meta.date}T00:00:00Z`);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
@@ -116,9 +125,18 @@ export async function readPdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
  * down a little (every 16 pt becomes 15.98 pt) and says nothing. Its page content starts with two
  * `cm` operators whose product is 0.75 (CSS px → pt) when nothing was shrunk.
  */
-export async function shrunkPages(pdf: Uint8Array): Promise<{ page: number; scale: number }[]> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const shrunk: { page: number; scale: number }[] = [];
+export async function shrunkPages(pdf: Uint8Array): Promise<ShrunkPage[]> {
+  return shrunkPagesOf(await PDFDocument.load(pdf, { updateMetadata: false }));
+}
+
+export interface ShrunkPage {
+  page: number;
+  /** 1 when nothing was shrunk */
+  scale: number;
+}
+
+function shrunkPagesOf(doc: PDFDocument): ShrunkPage[] {
+  const shrunk: ShrunkPage[] = [];
   doc.getPages().forEach((page, i) => {
     const node = page.node.Contents();
     const contents = node instanceof PDFArray ? node.lookup(0) : node;
