@@ -13,7 +13,7 @@ import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { finishPng, smallerFormats, thumbnail } from './image.js';
 import { galleryHtml, type GalleryItem } from './gallery.js';
-import { OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
+import { cardOutputs, OUTPUTS, pixelSize, selectOutputs, type OutputSpec } from './outputs.js';
 import { finishPdf, readPdfInfo } from './pdf.js';
 import { Renderer, RenderError } from './render.js';
 import { renderHtml, type PageGeometry } from './templates.js';
@@ -93,7 +93,10 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const fontCss = fontFaceCss(fonts);
   const html = (output: OutputSpec, bleed: number) => renderHtml(templatesDir, view, output, { ...output.page, bleedMm: bleed }, fontCss);
   // PDFs get the bleed; PNGs are screen and proof images at the trim size.
-  const pages = outputs.map((output) => ({ output, pdfHtml: output.pdf ? html(output, bleedMm) : '', pngHtml: output.png ? html(output, 0) : '' }));
+  const pages = outputs.map((output) => {
+    const pngHtml = output.png ? html(output, 0) : '';
+    return { output, pdfHtml: output.pdf ? (bleedMm === 0 && pngHtml ? pngHtml : html(output, bleedMm)) : '', pngHtml };
+  });
 
   const browser = await findBrowser(options.browser);
   log(`browser: ${browser.path} (${browser.source})`);
@@ -118,7 +121,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     await renderer.close();
   }
 
-  const all = mergeManifest(options.out, written, selectOutputs(undefined, undefined, figureIds).concat(OUTPUTS));
+  const all = mergeManifest(options.out, written, [...OUTPUTS, ...cardOutputs(figureIds)]);
   const manifest = writeManifest(options.out, all, {
     generator: 'shushuo',
     data: data.file,
@@ -130,18 +133,23 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   return { files: written, manifest, seconds: total };
 }
 
-/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. */
+/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. Thumbnails newer than their file are kept. */
 async function writeGallery(out: string, title: string, entries: ManifestEntry[]): Promise<void> {
   const items: GalleryItem[] = [];
   for (const entry of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
     const source = join(out, entry.file);
+    const thumb = `thumbs/${entry.file}.png`;
+    const target = join(out, thumb);
+    if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) {
+      items.push({ entry, thumbnail: thumb });
+      continue;
+    }
     const image = entry.file.endsWith('.pdf') ? firstPageImage(source) : entry.file.endsWith('.png') ? source : undefined;
     if (!image) {
       items.push({ entry });
       continue;
     }
-    const thumb = `thumbs/${entry.file}.png`;
-    writeAtomic(join(out, thumb), await thumbnail(image));
+    writeAtomic(target, await thumbnail(image));
     items.push({ entry, thumbnail: thumb });
   }
   writeAtomic(join(out, 'index.html'), galleryHtml(title, items));
