@@ -18,6 +18,8 @@ export interface DataProblem {
   /** figures[3].value */
   field: string;
   message: string;
+  /** The field as a path, e.g. ['figures', 3, 'value'] */
+  path?: PathPart[];
 }
 
 export class DataError extends Error {
@@ -33,42 +35,54 @@ export function formatProblem(p: DataProblem): string {
   return `${p.file}:${p.line} ${p.field}: ${p.message}`;
 }
 
-type PathPart = string | number;
+export type PathPart = string | number;
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(schema);
 
 /** Read and validate a data file. Throws DataError listing every problem found. */
-export function loadData(file: string): SpeechData {
+export function loadData(file: string, options: ParseOptions = {}): SpeechData {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new DataError([{ file, line: 0, field: '(file)', message: `cannot read the data file (${(err as Error).message})` }]);
   }
-  return parseData(text, file);
+  return parseData(text, file, options);
+}
+
+export interface ParseOptions {
+  /** Check each figure's fragment against its value, unit and qualifier (default true); verify reports them per figure instead */
+  fragmentRule?: boolean;
 }
 
 /** Validate data given as YAML (or JSON) text; `file` names it in messages. */
-export function parseData(text: string, file: string): SpeechData {
+export function parseData(text: string, file: string, options: ParseOptions = {}): SpeechData {
+  const { raw, at } = readYaml(text, file);
+  return validateRaw(raw, file, at, options);
+}
+
+/** Parse YAML text; `at` gives the line of a field. Throws DataError on a syntax error. */
+export function readYaml(text: string, file: string): { raw: unknown; at: (path: PathPart[]) => number } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line);
-
   if (doc.errors.length > 0) {
     throw new DataError(doc.errors.map((e) => ({
       file, line: lineOf(e.pos[0]), field: '(yaml)', message: `not valid YAML: ${e.message.split('\n')[0]}`,
     })));
   }
-  const raw = doc.toJS() as unknown;
-  const at = (path: PathPart[]) => lineOf(nodeAt(doc, path)?.range?.[0]);
+  return { raw: doc.toJS() as unknown, at: (path) => lineOf(nodeAt(doc, path)?.range?.[0]) };
+}
 
+/** Validate parsed data against the schema and the rules; `at` gives the line of a field for messages. */
+export function validateRaw(raw: unknown, file: string, at: (path: PathPart[]) => number, options: ParseOptions = {}): SpeechData {
   if (!validateSchema(raw)) {
     const problems = (validateSchema.errors ?? []).map((e) => schemaProblem(e, raw, file, at));
     throw new DataError(dedupe(problems));
   }
   const data = raw as Omit<SpeechData, 'file' | 'derived'> & { derived?: Omit<DerivedFigure, 'value' | 'unit' | 'qualifier'>[] };
-  const problems = checkRules(data, file, at);
+  const problems = checkRules(data, file, at, options.fragmentRule ?? true);
   if (problems.length > 0) throw new DataError(problems);
 
   const byId = new Map(data.figures.map((f) => [f.id, f]));
@@ -83,16 +97,18 @@ function schemaProblem(e: ErrorObject, raw: unknown, file: string, at: (p: PathP
   const received = describe(valueAt(raw, path));
   const p = e.params as Record<string, unknown>;
   let field = fieldName(path);
+  let problemPath = path;
   let message: string;
   switch (e.keyword) {
     case 'required':
       field = fieldName([...path, String(p.missingProperty)]);
+      problemPath = [...path, String(p.missingProperty)];
       message = `expected a value, received nothing (add ${String(p.missingProperty)}:)`;
       break;
     case 'additionalProperties':
       field = fieldName([...path, String(p.additionalProperty)]);
       message = `expected no such field, received ${String(p.additionalProperty)} (allowed: ${allowedKeys(e.parentSchema)})`;
-      return { file, line: at([...path, String(p.additionalProperty)]), field, message };
+      return { file, line: at([...path, String(p.additionalProperty)]), field, message, path: [...path, String(p.additionalProperty)] };
     case 'type': {
       message = `expected ${article(String(p.type))}, received ${received}`;
       const v = valueAt(raw, path);
@@ -116,7 +132,7 @@ function schemaProblem(e: ErrorObject, raw: unknown, file: string, at: (p: PathP
     default:
       message = `expected ${e.message ?? 'a valid value'}, received ${received}`;
   }
-  return { file, line: at(path), field, message };
+  return { file, line: at(path), field, message, path: problemPath };
 }
 
 function allowedKeys(parentSchema: unknown): string {
@@ -195,9 +211,10 @@ function checkRules(
   data: Omit<SpeechData, 'file' | 'derived'> & { derived?: { id: string; from: string[] }[] },
   file: string,
   at: (p: PathPart[]) => number,
+  fragmentRule: boolean,
 ): DataProblem[] {
   const problems: DataProblem[] = [];
-  const add = (path: PathPart[], message: string) => problems.push({ file, line: at(path), field: fieldName(path), message });
+  const add = (path: PathPart[], message: string) => problems.push({ file, line: at(path), field: fieldName(path), message, path });
 
   // A draft from shushuo extract marks what a person must fill in; it is not data yet.
   const placeholders = (value: unknown, path: PathPart[]): void => {
@@ -243,7 +260,7 @@ function checkRules(
     }
     if (!Number.isFinite(f.value)) add([...path, 'value'], `expected a finite number, received ${f.value}`);
     if (f.unit === '%' && (f.value < 0 || f.value > 1000)) add([...path, 'value'], `expected a percentage between 0 and 1000, received ${f.value}`);
-    checkFragment(f, path, add);
+    if (fragmentRule) checkFragment(f, path, add);
   });
 
   const byId = new Map(data.figures.map((f) => [f.id, f]));
