@@ -1,0 +1,184 @@
+// The stages one output goes through, shared by render (one data file) and batch (a row each):
+// HTML per output → Chrome (PDF, PNG) → post-processing (pdf-lib, Ghostscript, sharp) → preflight → write.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { toPdfX } from './ghostscript.js';
+import { preflight } from './preflight.js';
+import type { SpeechData } from './data/types.js';
+import { missingGlyphs, type MissingGlyph, type RoleFace } from './fonts.js';
+import { finishPng, smallerFormats, thumbnail } from './image.js';
+import { galleryHtml, type GalleryItem } from './gallery.js';
+import { pixelSize, type OutputSpec } from './outputs.js';
+import { finishPdf, readPdfInfo } from './pdf.js';
+import { RenderError, type Renderer } from './render.js';
+import { renderHtml } from './templates.js';
+import type { View } from './views.js';
+import { sha256, writeAtomic, type ManifestEntry } from './write.js';
+
+/** The HTML of each output: PDFs get the bleed; PNGs are screen and proof images at the trim size. */
+export function pageHtmls(templatesDir: string, view: View, outputs: OutputSpec[], fontCss: string, bleedMm: number): PageHtml[] {
+  const html = (output: OutputSpec, bleed: number) => renderHtml(templatesDir, view, output, { ...output.page, bleedMm: bleed }, fontCss);
+  return outputs.map((output) => {
+    const pngHtml = output.png ? html(output, 0) : '';
+    return { output, pdfHtml: output.pdf ? (bleedMm === 0 && pngHtml ? pngHtml : html(output, bleedMm)) : '', pngHtml };
+  });
+}
+
+/** Run `work` over `items`, `atOnce` at a time (pages over the one browser). */
+export async function eachAtOnce<T>(items: T[], atOnce: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(atOnce, items.length)) }, worker));
+}
+
+export interface PageHtml {
+  output: OutputSpec;
+  pdfHtml: string;
+  pngHtml: string;
+}
+
+export interface PrintOptions {
+  bleedMm: number;
+  marks: boolean;
+  cmyk: boolean;
+  icc: string | undefined;
+  log: (line: string) => void;
+}
+
+export async function renderOutput(renderer: Renderer, page: PageHtml, view: View, print: PrintOptions, out: string): Promise<ManifestEntry[]> {
+  const { output } = page;
+  const entries: ManifestEntry[] = [];
+  if (output.pdf) {
+    const { widthMm, heightMm } = output.page;
+    const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
+    const raw = await renderer.pdf(job, { outline: output.outline });
+    const { pdf: rgb, shrunk } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
+      title: `${view.doc.title}（${view.doc.issueText}）`,
+      author: view.doc.office,
+      subject: view.doc.speechTitle,
+      keywords: view.doc.keywords,
+      language: view.lang,
+      date: view.doc.issued,
+    });
+    if (shrunk.length > 0) {
+      const pages = shrunk.map((p) => `page ${p.page} at ${(p.scale * 100).toFixed(2)}%`).join(', ');
+      throw new RenderError(`${output.name}.pdf: expected every page at 100%, received ${pages}: Chrome shrinks a page when something on it is wider than the page; find the element that sticks out`);
+    }
+    // Every PDF must pass the same preflight a user can run: Chrome's, so that a template with
+    // transparency fails here and not inside Ghostscript, and the CMYK file made from it.
+    await mustPass(rgb, `${output.name}.pdf${print.cmyk ? ' (RGB, before Ghostscript)' : ''}`, print.log);
+    const pdf = print.cmyk ? await toPdfX(rgb, { icc: print.icc, title: view.doc.title, date: view.doc.issued, log: (l) => print.log(`  ${output.name}.pdf: ${l}`) }) : rgb;
+    if (print.cmyk) await mustPass(pdf, `${output.name}.pdf`, print.log);
+    const info = await readPdfInfo(pdf);
+    if (output.outline && !info.hasOutline) throw new RenderError(`${output.name}.pdf: expected bookmarks for its sections, received a PDF without an outline`);
+    const file = `${output.name}.pdf`;
+    writeAtomic(join(out, file), pdf);
+    entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' }, colour: print.cmyk ? 'CMYK PDF/X-3' : 'RGB' });
+  }
+  if (output.png) {
+    const least = pixelSize(output.page, output.png.dpi);
+    const job = { name: output.name, html: page.pngHtml, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
+    const raw = await renderer.png({ ...job, widthPx: least.width, heightPx: least.height, dpi: output.png.dpi, autoHeight: output.autoHeight });
+    const { width, height } = raw;
+    const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
+    const { png } = done;
+    const file = `${output.name}.png`;
+    if (output.kind === 'wechat' && png.byteLength > WECHAT_MAX_BYTES) {
+      throw new RenderError(`${file}: expected at most 5 MB for WeChat, received ${mb(png.byteLength)} even compressed`);
+    }
+    writeAtomic(join(out, file), png);
+    const psnrDb = done.psnr === undefined ? undefined : Number.isFinite(done.psnr) ? Math.round(done.psnr * 10) / 10 : 99;
+    entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi, png: { palette: done.palette, truecolourBytes: done.truecolourBytes, psnrDb } });
+    print.log(`  ${file}: ${done.palette ? `palette ${mb(png.byteLength)}, full colour was ${mb(done.truecolourBytes)} (PSNR ${psnrDb} dB)` : `full colour ${mb(png.byteLength)}`}`);
+    // Screen images also come as JPEG and WebP where those are smaller.
+    if (output.kind === 'wechat' || output.kind === 'card') {
+      for (const alt of await smallerFormats(png)) {
+        const name = `${output.name}.${alt.ext}`;
+        writeAtomic(join(out, name), alt.data);
+        entries.push({ file: name, bytes: alt.data.byteLength, sha256: sha256(alt.data), pixels: { width, height } });
+      }
+    }
+  }
+  return entries;
+}
+
+/**
+ * Preflight errors fail the run. So do transparency groups, which preflight only notes: Chrome makes
+ * one for a CSS transform, filter or opacity, and Ghostscript's PDF/X-3 flattens such a page into one image.
+ */
+async function mustPass(pdf: Uint8Array, name: string, log: (line: string) => void): Promise<void> {
+  const report = await preflight(pdf);
+  for (const w of report.warnings) log(`  ${name}: warning: ${w}`);
+  const groups = report.transparencyGroups.map((where) => `${where}: expected none in a print template (a CSS transform, filter or opacity makes one; PDF/X-3 would flatten the page into an image)`);
+  const errors = [...report.errors, ...groups];
+  if (errors.length > 0) throw new RenderError(`${name} fails preflight:\n  ${errors.join('\n  ')}`);
+}
+
+/**
+ * Each role's face must cover every character it may draw: no tofu, no silent fallback.
+ * Templates may set any text of the data in the text roles; the number role draws the figures.
+ * Fields are named like data problems: figures[3].label.
+ */
+export function glyphProblems(data: Pick<SpeechData, 'document' | 'structure' | 'figures' | 'derived'>, fonts: RoleFace[]): MissingGlyph[] {
+  const texts: { field: string; text: string }[] = [];
+  const walk = (value: unknown, field: string) => {
+    if (typeof value === 'string') texts.push({ field, text: value });
+    else if (typeof value === 'number') texts.push({ field, text: String(value) });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, field ? `${field}.${k}` : k);
+  };
+  walk({ document: data.document, structure: data.structure, figures: data.figures, derived: data.derived }, '');
+  const numberField = /^(figures|derived)\[\d+\]\.(value|unit|qualifier)$/;
+  return fonts.flatMap((face) => missingGlyphs(face.role === 'number' ? texts.filter((t) => numberField.test(t.field)) : texts, face));
+}
+
+/** "劐" (U+5290) is not in Noto Sans SC, the face of the heading role (黑体); rewrite it, or … */
+export function describeGlyph(p: MissingGlyph, roleStyle: string): string {
+  return `the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.face}, the face of the ${p.role} role (${roleStyle}); rewrite it, or give the role a font that has it (--font ${p.role}=FILE)`;
+}
+
+/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. Thumbnails newer than their file are kept. */
+export async function writeGallery(out: string, title: string, entries: ManifestEntry[]): Promise<void> {
+  const items: GalleryItem[] = [];
+  for (const entry of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
+    const source = join(out, entry.file);
+    const thumb = `thumbs/${entry.file}.png`;
+    const target = join(out, thumb);
+    if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) {
+      items.push({ entry, thumbnail: thumb });
+      continue;
+    }
+    const image = entry.file.endsWith('.pdf') ? firstPageImage(source) : entry.file.endsWith('.png') ? source : undefined;
+    if (!image) {
+      items.push({ entry });
+      continue;
+    }
+    writeAtomic(target, await thumbnail(image));
+    items.push({ entry, thumbnail: thumb });
+  }
+  writeAtomic(join(out, 'index.html'), galleryHtml(title, items));
+}
+
+/** Page 1 of a PDF as a small PNG, through poppler's pdftoppm; undefined where poppler is missing. */
+function firstPageImage(pdf: string): Buffer | undefined {
+  const run = spawnSync('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-png', pdf], { maxBuffer: 64 * 1024 * 1024 });
+  return run.status === 0 && run.stdout.length > 0 ? run.stdout : undefined;
+}
+
+export function describeEntry(e: ManifestEntry): string {
+  const size = `${(e.bytes / 1024 / 1024).toFixed(2)} MB`;
+  if (e.pages) return `(${e.pages} pages, ${size})`;
+  if (e.pixels) return `(${e.pixels.width}×${e.pixels.height} px @ ${e.dpi} dpi, ${size})`;
+  return `(${size})`;
+}
+
+export const PAGES_AT_ONCE = 2;
+/** WeChat refuses images over 5 MB. */
+const WECHAT_MAX_BYTES = 5 * 1024 * 1024;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const mmToPx = (mm: number) => (mm / 25.4) * 96;
+const round2 = (n: number) => Math.round(n * 100) / 100;
