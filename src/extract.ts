@@ -3,14 +3,14 @@
 // extractCommand, which reads the speech file.
 //
 // The scan walks the speech line by line. Headings (一、 / （一） / 一是) update the
-// heading path; every Arabic number that is not a date, an issue number, an ordinal
+// heading path; every Arabic number (1812, 1,812, 12.5) that is not a date, an issue number, an ordinal
 // or part of a name (9+2, 5G) and that has a unit after it becomes a figure, with
 // the qualifier the speech puts next to it and a short fragment of the speech's own words.
 
 import { readFileSync } from 'node:fs';
 import { formatNumber } from './format.js';
 import type { Qualifier } from './data/types.js';
-import { fragmentMismatches } from './data/fragment.js';
+import { fragmentMismatches, numbersIn } from './data/fragment.js';
 
 export interface Heading {
   /** 1: 一、 part; 2: （一） item; 3: 一是 point */
@@ -97,14 +97,15 @@ function unitAt(rest: string): string | undefined {
 /** The figures of one line, in order. */
 function numbersOf(line: string): Found[] {
   const out: Found[] = [];
-  for (const m of line.matchAll(/(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d.])/g)) {
-    const digits = m[0];
-    const start = m.index!;
-    const end = start + digits.length;
-    const value = Number(digits.replace(/,/g, ''));
+  for (const n of numbersIn(line)) {
+    const start = n.index;
+    const end = start + n.text.length;
+    const value = Number(n.digits);
     const before = line.slice(0, start);
     const after = line.slice(end);
-    if (notAFigure(value, digits, before, after)) continue;
+    // 1.2.3, 1,2: part of something else.
+    if (/[.,]$/.test(before) || after.startsWith('.')) continue;
+    if (notAFigure(value, n.text, before, after)) continue;
 
     let unitStart = end;
     while (unitStart < line.length && SPACE.test(line[unitStart]!)) unitStart++;
@@ -126,10 +127,12 @@ function numbersOf(line: string): Found[] {
       if (!qualifier) qualifier = '左右';
       spanEnd = k + 2;
     }
-    // 仅有 78%、71%: a qualifier before the first number of a list applies to each.
+    // 仅有 78%、71%, 仅有 50%、40%和30%: a qualifier before the first number of a list applies to each;
+    // 和 or 及 joins a third or later item.
     let listed = false;
     const previous = out[out.length - 1];
-    if (!qualifier && previous && /、[ \t\u3000]*$/.test(before) && before.replace(/、[ \t\u3000]*$/, '').length === previous.spanEnd
+    const joint = /[ \t\u3000]*、[ \t\u3000]*$/.exec(before) ?? (previous?.listed ? /[ \t\u3000]*[和及][ \t\u3000]*$/.exec(before) : null);
+    if (!qualifier && previous && joint && joint.index === previous.spanEnd
       && previous.qualifier && previous.qualifier !== '左右') {
       qualifier = previous.qualifier;
       spanStart = previous.spanStart;
@@ -145,9 +148,9 @@ function numbersOf(line: string): Found[] {
 function isBoundary(line: string, i: number): boolean {
   const c = line[i]!;
   if (BOUNDARY.has(c)) return true;
-  if (c === ',') return !(/\d/.test(line[i - 1] ?? '') && /\d/.test(line[i + 1] ?? ''));
+  if (c === ',') return !numbersIn(line).some((n) => n.index < i && i < n.index + n.text.length);
   // 、 separates clauses, except between the numbers of a list (78%、71%).
-  if (c === '、') return !(/[\d%％]/.test(line[i - 1] ?? '') && /^[ \t\u3000]*\d/.test(line.slice(i + 1)));
+  if (c === '、') return !(/[\d%％][ \t\u3000]*$/.test(line.slice(0, i)) && /^[ \t\u3000]*\d/.test(line.slice(i + 1)));
   return false;
 }
 

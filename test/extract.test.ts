@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parseData } from '../src/data/load.js';
+import { fragmentMismatches } from '../src/data/fragment.js';
 import { draftYaml, extractCommand, extractFigures, fragmentProblem, type ExtractedFigure } from '../src/extract.js';
 import { formatFigure } from '../src/format.js';
 
@@ -30,6 +31,41 @@ describe('extractFigures: what is not a figure', () => {
   });
 });
 
+describe('extractFigures: thousands separators', () => {
+  it('reads 1,812 as 1812, with the unit after it and a fragment within the data rule', () => {
+    const figures = extractFigures('全市共有村级党组织1,812个，新建阵地 1,812 个。');
+    assert.deepEqual(figures.map(printed), ['1812个', '1812个']);
+    assert.deepEqual(figures.map((f) => f.fragment), ['全市共有村级党组织1,812个', '新建阵地 1,812 个']);
+    for (const f of figures) assert.equal(fragmentProblem(f), undefined);
+  });
+  it('takes an ASCII comma only between groups of three digits as a separator', () => {
+    assert.deepEqual(all('覆盖率 78%、71%，共 1，2 个，1,8120个。'), ['78%', '71%', '2个']);
+  });
+});
+
+describe('the fragment rule: thousands separators and lists', () => {
+  const problems = (value: number, unit: string, fragment: string, qualifier?: '仅有') =>
+    fragmentMismatches({ value, unit, fragment, ...(qualifier ? { qualifier } : {}) }).map((m) => `${m.field}: ${m.message}`);
+
+  it('finds 1812 in 1,812 and 1,812 个, not in 1，812, 18,12 or 1,8120', () => {
+    assert.deepEqual(problems(1812, '个', '全市共有村级党组织1,812个'), []);
+    assert.deepEqual(problems(1812, '个', '阵地 1,812 个'), []);
+    for (const fragment of ['阵地1，812个', '阵地18,12个', '阵地1,8120个']) {
+      assert.deepEqual(problems(1812, '个', fragment), [`fragment: expected the words of the speech that state 1812, received "${fragment}" (no 1812 in it)`]);
+    }
+  });
+  it('gives 仅有 before a list to each of its numbers, with 和 or 及 before the last of three or more', () => {
+    for (const fragment of ['仅有 78%、71%', '仅有 50%、40%、30%', '仅有 50%、40%和30%', '覆盖率仅有 50%、40%及 30%']) {
+      for (const value of fragment.match(/\d+/g)!.map(Number)) assert.deepEqual(problems(value, '%', fragment, '仅有'), [], `${value} in ${fragment}`);
+    }
+    assert.deepEqual(problems(3, '个', '仅有 5 个、3 个', '仅有'), []);
+    assert.deepEqual(problems(30, '%', '仅有 50%和30%'), []);
+    assert.deepEqual(problems(30, '%', '仅有 50%和30%', '仅有'),
+      ['qualifier: expected no qualifier, since the fragment "仅有 50%和30%" does not say 仅有 next to 30, received 仅有']);
+    assert.deepEqual(problems(30, '%', '仅有 50%、40%、30%'), ['qualifier: expected 仅有, as the speech says ("仅有 50%、40%、30%"), received nothing']);
+  });
+});
+
 describe('extractFigures: qualifiers and units', () => {
   it('reads the qualifiers before the number: 近, 约, 约有, 仅有, 超过', () => {
     assert.deepEqual(all('近40%不规范，约 50 个村，约有50个村，仅有 78%，超过 90%。'), ['近40%', '约50个村', '约50个村', '仅有78%', '超过90%']);
@@ -40,6 +76,13 @@ describe('extractFigures: qualifiers and units', () => {
   it('gives the qualifier of a list to each of its numbers', () => {
     assert.deepEqual(all('覆盖率仅有 78%、71%，差距很大。'), ['仅有78%', '仅有71%']);
     assert.deepEqual(all('覆盖率仅有 78%、71%、60%。'), ['仅有78%', '仅有71%', '仅有60%']);
+    assert.deepEqual(all('覆盖率仅有 50%、40%和30%，仅有 50% 、40% 及 30%。'), ['仅有50%', '仅有40%', '仅有30%', '仅有50%', '仅有40%', '仅有30%']);
+    assert.deepEqual(all('覆盖率仅有 50%和30%。'), ['仅有50%', '30%']);
+    for (const f of extractFigures('覆盖率仅有 50%、40%和30%。')) {
+      assert.equal(f.fragment, '覆盖率仅有 50%、40%和30%');
+      assert.equal(f.label, '覆盖率');
+      assert.equal(fragmentProblem(f), undefined);
+    }
     assert.deepEqual(all('占 88%、其中收入空白村占 63%。'), ['88%', '63%']);
   });
   it('takes the longest unit, but not 个村 when 村 begins a compound', () => {
