@@ -29,6 +29,10 @@ describe('extractFigures: what is not a figure', () => {
   it('keeps a percentage change as a figure', () => {
     assert.deepEqual(all('专项经费同比提高 147%。'), ['147%']);
   });
+  it('skips counts written in Chinese numerals, which name things: 五个方面, 四个意识, 三个清单', () => {
+    assert.deepEqual(all('以五个方面重点任务为载体，增强“四个意识”，落实“三个清单”。'), []);
+    assert.deepEqual(all('持续抓好五个方面重点任务，明确了 8 个方面重点任务。'), ['8个方面']);
+  });
 });
 
 describe('extractFigures: thousands separators', () => {
