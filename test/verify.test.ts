@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadData } from '../src/data/load.js';
+import { loadData, parseData } from '../src/data/load.js';
 import { formatVerify, verifyFigures } from '../src/verify.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
@@ -33,6 +33,53 @@ describe('verifyFigures', () => {
     const report = formatVerify(checks, 'speech.txt');
     assert.match(report, /^✗ village-sites-built\s+1812个$/m);
     assert.match(report, /✗ 1 of 15 figures do not verify against speech\.txt$/);
+  });
+});
+
+describe('verifyFigures: the fragment rule, figure by figure', () => {
+  const speech = '全市村级阵地有近40%建设不规范。新建改造提升村级组织阵地1,812个。非公企业和社会组织党组织覆盖率仅有 50%、40%和30%。培训党员 3500 人次。';
+  const figure = (id: string, value: number, unit: string, qualifier: string | undefined, fragment: string) =>
+    `  - { id: ${id}, value: ${value}, unit: "${unit}",${qualifier ? ` qualifier: ${qualifier},` : ''} label: 示例, part: review, fragment: "${fragment}" }`;
+  const yaml = [
+    'document: { title: 示例, office: 示例办公室, issue: 1, issued: 2019-03-05, speaker: 王五, meeting: 示例会议, speechTitle: 示例讲话, speechDate: 2019-03-01, keywords: [示例] }',
+    'structure:',
+    '  review: { title: 回顾, achievements: [{ id: a-1, title: 成绩 }], problems: [{ id: p-1, title: 问题 }] }',
+    '  parts: [{ id: part-1, numeral: 一, title: 任务, itemsName: 重点任务, items: [{ id: t-1, title: 任务一 }] }]',
+    'figures:',
+    figure('sites', 40, '%', '约', '全市村级阵地有近40%建设不规范'),
+    figure('built', 1812, '个村', undefined, '新建改造提升村级组织阵地1,812个'),
+    figure('coverage', 30, '%', '仅有', '覆盖率仅有 50%、40%和30%'),
+    figure('trained', 3600, '人次', undefined, '培训党员 3500 人次'),
+    figure('missing', 2, '个', '近', '近2%还没有或租用阵地'),
+  ].join('\n');
+
+  it('fails to load with the rule on, as data errors', () => {
+    assert.throws(() => parseData(yaml, 'small.yaml'), /small\.yaml:\d+ figures\[0\]\.qualifier: expected 近/);
+  });
+
+  it('lists every difference of each figure when the data is read without the rule', () => {
+    const checks = verifyFigures(parseData(yaml, 'small.yaml', { fragmentRule: false }), speech, 'speech.txt');
+    assert.deepEqual(checks.map((c) => `${c.id} ${c.ok} ${c.problems.length}`), ['sites false 1', 'built false 1', 'coverage true 0', 'trained false 1', 'missing false 2']);
+    assert.equal(formatVerify(checks, 'speech.txt'), [
+      '✗ sites     约40%  (speech.txt:1)',
+      '    qualifier: expected 近, as the speech says ("全市村级阵地有近40%建设不规范"), received 约',
+      '✗ built     1812个村  (speech.txt:1)',
+      '    unit: expected the unit the fragment gives after 1812 ("个…"), received "个村"',
+      '✓ coverage  仅有30%  (speech.txt:1)',
+      '✗ trained   3600人次  (speech.txt:1)',
+      '    fragment: expected the words of the speech that state 3600, received "培训党员 3500 人次" (no 3600 in it)',
+      '✗ missing   近2个',
+      '    fragment: expected “近2%还没有或租用阵地” in speech.txt, received no such words; 2 is nowhere in it',
+      '    unit: expected the unit the fragment gives after 2 ("%还没有…"), received "个"',
+      '✗ 4 of 5 figures do not verify against speech.txt',
+    ].join('\n'));
+  });
+
+  it('finds where a number stands when the speech writes it with thousands separators', () => {
+    const checks = verifyFigures(parseData(yaml.replace('阵地1,812个"', '阵地 1812 个村"'), 'small.yaml', { fragmentRule: false }), speech, 'speech.txt');
+    assert.deepEqual(checks.find((c) => c.id === 'built')!.problems, [
+      'fragment: expected “新建改造提升村级组织阵地 1812 个村” in speech.txt, received no such words; 1812 stands at line 1: “…新建改造提升村级组织阵地1,812个。非公企业和社…”',
+    ]);
   });
 });
 
