@@ -6,10 +6,14 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, validate, verify, VerifyError, type Role } from './index.js';
+import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, TEMPLATES_DIR, validate, verify, VerifyError, type Role } from './index.js';
 import { extractCommand } from './extract.js';
 import { resolveFonts } from './fonts.js';
-import { selectOutputs } from './outputs.js';
+import { selectOutputs, TEMPLATE_GROUPS } from './outputs.js';
+import { batch, defaultBatchOut } from './batch.js';
+import { SheetDataError } from './data/rows.js';
+import { PAGES_AT_ONCE } from './pipeline.js';
+import { SheetError } from './sheet.js';
 
 const USAGE = `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
@@ -18,6 +22,9 @@ Usage:
   shushuo render   --data FILE --out DIR [--only NAMES] [--layout NAME]
                    [--font ROLE=FILE ...] [--config FILE] [--bleed MM] [--marks]
                    [--cmyk [--icc FILE]] [--source SPEECH.txt] [--browser PATH]
+  shushuo batch    --data ROWS.csv|ROWS.xlsx --base FILE --template NAMES [--out DIR]
+                   [--sheet NAME] [--jobs N] [--font ROLE=FILE ...] [--config FILE]
+                   [--bleed MM] [--marks] [--cmyk [--icc FILE]] [--browser PATH]
   shushuo extract  SPEECH.txt > draft.yaml
   shushuo verify   --data FILE --source SPEECH.txt
   shushuo preflight FILE.pdf ...
@@ -44,9 +51,21 @@ Options:
   --icc FILE        the CMYK output profile for --cmyk (default: one installed with Ghostscript)
   --source FILE     the speech's text: verify reports each figure ✓ or what differs; render
                     refuses to render figures that do not verify against it
+  --base FILE       batch: the data file each row of the sheet fills in
+  --template NAMES  batch: what to render per row: poster (A3 and A2), wechat, card, briefing,
+                    gongwen, or output names such as poster-a3,wechat-square
+  --sheet NAME      batch, XLSX: the sheet to read (default: the first)
+  --jobs N          batch: pages rendered at once over the one browser (default ${PAGES_AT_ONCE})
   --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
                     Chrome/Chromium, then puppeteer's cache)
   -h, --help        show this help
+
+batch renders one set of outputs per row of a sheet, e.g. a poster per county: each column
+names a field of the base file (name, document.title, figures.<id>.value, figures.<id>.fragment,
+…; see the README), each row is validated like a data file, and a row that is invalid or fails
+is reported while the others render. Files go to <out>/<row name>/ (default out:
+output/<sheet name>), with batch.json and a gallery. Exit 0 when every row rendered, 1 when
+some did not, 2 when nothing could start (sheet, base, columns, every row invalid).
 
 extract finds the figures in a speech's text (number, unit, qualifier, the words around it,
 the heading it stands under) and writes a draft data file for a person to check and complete.
@@ -63,6 +82,7 @@ Examples:
   shushuo render --data data/luoyang-2018-02-08.yaml --out output --only poster-a2
   shushuo render --data data/luoyang-2018-02-08.yaml --layout gongwen --font body=仿宋_GB2312.ttf
   shushuo render --data data/luoyang-2018-02-08.yaml --only poster-a2 --bleed 3 --marks --cmyk
+  shushuo batch --data examples/batch/counties.csv --base examples/batch/county-base.yaml --template poster-a3
   shushuo preflight output/briefing.pdf
 `;
 
@@ -133,7 +153,11 @@ export async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         data: { type: 'string' },
-        out: { type: 'string', default: 'output' },
+        out: { type: 'string' },
+        base: { type: 'string' },
+        template: { type: 'string' },
+        sheet: { type: 'string' },
+        jobs: { type: 'string' },
         only: { type: 'string' },
         layout: { type: 'string' },
         font: { type: 'string', multiple: true },
@@ -182,9 +206,25 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'verify') {
       if (!values.source) throw new UsageError('verify: expected --source SPEECH.txt, received no --source');
-      const { checks, report } = verify(validate(values.data, resolveFonts(fonts)), values.source);
+      // Number, unit and qualifier against the fragment are reported per figure, not as data errors.
+      const { checks, report } = verify(validate(values.data, resolveFonts(fonts), { fragmentRule: false }), values.source);
       process.stdout.write(`${report}\n`);
       return checks.every((c) => c.ok) ? 0 : 1;
+    }
+    if (command === 'batch') {
+      if (!values.base) throw new UsageError('batch: expected --base FILE, the data file each row fills in, received no --base');
+      if (!values.template) throw new UsageError(`batch: expected --template NAMES (${Object.keys(TEMPLATE_GROUPS).join(', ')} or output names), received no --template`);
+      const atOnce = values.jobs === undefined ? undefined : Number(values.jobs);
+      if (atOnce !== undefined && !(Number.isInteger(atOnce) && atOnce >= 1 && atOnce <= 16)) throw new UsageError(`--jobs: expected a whole number from 1 to 16, received "${values.jobs}"`);
+      const cmyk = values.cmyk ?? config.cmyk;
+      const icc = values.icc ?? config.icc;
+      if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
+      const result = await batch({
+        data: values.data, base: values.base, template: values.template, out: values.out ?? defaultBatchOut(values.data), sheet: values.sheet,
+        fonts, bleedMm: parseBleed(values.bleed) ?? config.bleed, marks: values.marks ?? config.marks, cmyk, icc, browser: values.browser,
+        templatesDir: TEMPLATES_DIR, atOnce, stream: process.stderr,
+      });
+      return result.rows.every((r) => r.status === 'rendered') ? 0 : 1;
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -194,13 +234,17 @@ export async function main(argv: string[]): Promise<number> {
       const cmyk = values.cmyk ?? config.cmyk;
       const icc = values.icc ?? config.icc;
       if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
-      await render({ data: values.data, out: values.out, only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, source: values.source, browser: values.browser, log: err });
+      await render({ data: values.data, out: values.out ?? 'output', only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, source: values.source, browser: values.browser, log: err });
       return 0;
     }
-    throw new UsageError(`expected a command (extract, validate, verify, render or preflight), received "${command}"`);
+    throw new UsageError(`expected a command (extract, validate, verify, render, batch or preflight), received "${command}"`);
   } catch (e) {
     if (e instanceof DataError || e instanceof GlyphError) {
       err(`invalid data, nothing written:\n${e.message}`);
+      return 2;
+    }
+    if (e instanceof SheetError || e instanceof SheetDataError) {
+      err(`invalid sheet, nothing rendered:\n${e.message}`);
       return 2;
     }
     if (e instanceof VerifyError) {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
-import { loadData } from './data/load.js';
+import { loadData, type ParseOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './outputs.js';
@@ -58,8 +58,8 @@ export interface RenderResult {
 }
 
 /** Validate a data file; throws DataError. Also checks that each role's face covers every character it may draw. */
-export function validate(file: string, fonts: RoleFace[] = resolveFonts()): SpeechData {
-  const data = loadData(file);
+export function validate(file: string, fonts: RoleFace[] = resolveFonts(), options: ParseOptions = {}): SpeechData {
+  const data = loadData(file, options);
   const problems = glyphProblems(data, fonts);
   if (problems.length > 0) {
     const text = readFileSync(data.file, 'utf8');

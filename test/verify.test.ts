@@ -105,6 +105,20 @@ describe('shushuo verify and render --source', { timeout: 120_000 }, () => {
     assert.equal(existsSync(out), false);
   });
 
+  it('verify lists a wrong qualifier in the data under its figure (exit 1), where render and validate call it invalid data (exit 2)', () => {
+    mkdirSync(OUT, { recursive: true });
+    const wrong = join(OUT, 'wrong-qualifier.yaml');
+    const text = readFileSync(DATA, 'utf8');
+    writeFileSync(wrong, text.replace('qualifier: 近', 'qualifier: 约'));
+    const source = existsSync(SPEECH) ? SPEECH : join(OUT, 'written.txt');
+    if (!existsSync(SPEECH)) writeFileSync(source, written);
+    const r = cli('verify', '--data', wrong, '--source', source);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^✗ \S+\s+约\d+/m);
+    assert.match(r.stdout, /^    qualifier: expected 近, as the speech says/m);
+    assert.equal(cli('validate', '--data', wrong).status, 2);
+  });
+
   it('shushuo extract prints a draft data file that validates once its placeholders are filled in', () => {
     const r = cli('extract', 'test/fixtures/extract/sample-speech.txt');
     assert.equal(r.status, 0, r.stderr);
