@@ -106,3 +106,38 @@ export function selectOutputs(only?: string[], layout?: string, figureIds?: stri
   if (picked.length === 0 && figureIds) throw new OutputNameError(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
   return picked;
 }
+
+/** Groups `batch --template` takes besides output names: a template's default outputs. */
+export const TEMPLATE_GROUPS: Record<string, string> = {
+  briefing: 'the briefing',
+  gongwen: 'the official-document briefing (briefing-gongwen)',
+  poster: 'poster-a3 and poster-a2',
+  wechat: 'wechat-cover, wechat-square and wechat-long',
+  card: 'a square and a portrait card per figure',
+};
+
+/**
+ * The outputs `batch --template` names: comma-separated output names (poster-a3, card-<id>-square …)
+ * or template groups (poster, wechat, card …). Unknown names are an error that lists the known ones.
+ */
+export function templateOutputs(names: string, figureIds: string[]): OutputSpec[] {
+  const all = [...OUTPUTS, ...cardOutputs(figureIds)];
+  const picked: OutputSpec[] = [];
+  const unknown: string[] = [];
+  for (const name of names.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const exact = all.filter((o) => o.name === name);
+    const group =
+      name === 'gongwen' ? all.filter((o) => o.template === 'gongwen')
+        : name === 'card' ? all.filter((o) => o.kind === 'card')
+          : name in TEMPLATE_GROUPS ? all.filter((o) => o.kind === name && o.default && o.template !== 'gongwen')
+            : [];
+    const found = exact.length > 0 ? exact : group;
+    if (found.length === 0) unknown.push(name);
+    for (const o of found) if (!picked.includes(o)) picked.push(o);
+  }
+  if (unknown.length > 0 || picked.length === 0) {
+    const groups = Object.entries(TEMPLATE_GROUPS).map(([k, v]) => `${k} (${v})`).join(', ');
+    throw new OutputNameError(`--template: expected a group, ${groups}, or output names from ${OUTPUTS.map((o) => o.name).join(', ')}, card-<figure id>-square|portrait; received ${unknown.join(', ') || 'nothing'}`);
+  }
+  return picked;
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as XLSX from '@e965/xlsx';
+import { readYaml } from '../src/data/load.js';
+import { mapColumns, rowData, SheetDataError, toDate, toNumber, type Base } from '../src/data/rows.js';
+import { templateOutputs } from '../src/outputs.js';
+import { clock, Progress, progressLine } from '../src/progress.js';
+import { readSheet } from '../src/sheet.js';
+
+const BASE = 'examples/batch/county-base.yaml';
+const SAMPLE = 'examples/batch/counties.csv';
+const OUT = 'test/__output__/batch';
+const CLI = 'bin/shushuo.js';
+
+const base = (): Base => {
+  const { raw, at } = readYaml(readFileSync(BASE, 'utf8'), BASE);
+  return { file: BASE, raw: raw as Record<string, unknown>, at };
+};
+const sampleLines = () => readFileSync(SAMPLE, 'utf8').trimEnd().split('\n');
+/** The sample sheet with its rows edited: cells by header. */
+function sheetWith(file: string, edit: (rows: Record<string, string>[]) => Record<string, string>[]): string {
+  const [head, ...lines] = sampleLines();
+  const headers = head!.split(',');
+  const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [headers[i]!, v])));
+  const text = [head, ...edit(rows).map((r) => headers.map((h) => r[h] ?? '').join(','))].join('\n');
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, file), `${text}\n`);
+  return join(OUT, file);
+}
+const rowsOf = (file: string) => {
+  const sheet = readSheet(file);
+  const columns = mapColumns(sheet.headers, base(), file);
+  return sheet.rows.map((r) => rowData(base(), columns, r, file));
+};
+
+describe('the example sheet', () => {
+  it('is plainly sample data: every row says 示例数据, and so does the base file', () => {
+    const [head, ...rows] = sampleLines();
+    assert.ok(head!.includes('#说明'));
+    for (const row of rows) assert.match(row, /示例数据，非真实统计,示例县.+（示例数据）/);
+    assert.match(readFileSync(BASE, 'utf8'), /^# 示例数据，非真实统计/m);
+  });
+
+  it('every row is valid and its figures are the row\'s numbers, not the base file\'s', () => {
+    const rows = rowsOf(SAMPLE);
+    assert.deepEqual(rows.map((r) => [r.row, r.name, r.problems]), [[2, '示例县甲', []], [3, '示例县乙', []], [4, '示例县丙', []]]);
+    const jia = rows[0]!.data!;
+    assert.equal(jia.document.title, '示例县甲基层党建数说（示例数据）');
+    assert.deepEqual(jia.figures.map((f) => [f.id, f.value, f.unit]), [['village-branches', 126, '个'], ['enterprise-coverage', 92.5, '%'], ['party-funds', 320, '万元'], ['weak-villages', 8, '个村']]);
+    assert.equal(jia.document.speaker, '示例', 'fields no column sets come from the base file');
+  });
+});
+
+describe('columns', () => {
+  it('name fields of the base file; every bad header is listed with its column letter', () => {
+    const headers = ['name', 'document.titel', 'figures.nosuch.value', 'figures.party-funds.colour', 'county', '#备注'];
+    assert.throws(() => mapColumns(headers, base(), 'rows.csv'), (err: SheetDataError) => {
+      const text = err.message;
+      assert.match(text, /rows\.csv column B: expected document\.<field> with a field of title, subtitle, office, .*received "document\.titel"/);
+      assert.match(text, /rows\.csv column C: expected figures\.<id>\.<field> with an id of examples\/batch\/county-base\.yaml \(village-branches, enterprise-coverage, party-funds, weak-villages\), received "figures\.nosuch\.value"/);
+      assert.match(text, /column D: expected figures\.party-funds\.<field> with a field of value, unit, qualifier, label, part, item, fragment, received "figures\.party-funds\.colour"/);
+      assert.match(text, /column E: expected name, document\.<field>, figures\.<figure id>\.<field>, derived\.<id>\.label, or a note starting with #, received "county"/);
+      assert.doesNotMatch(text, /column F/, 'a # column is a note');
+      return true;
+    });
+  });
+
+  it('every figure of the base needs a value column: a missing one would print the base file\'s number on every poster', () => {
+    const headers = sampleLines()[0]!.split(',').filter((h) => h !== 'figures.party-funds.value');
+    assert.throws(() => mapColumns(headers, base(), 'rows.csv'), /rows\.csv: expected a column figures\.party-funds\.value \(every figure of examples\/batch\/county-base\.yaml takes its number from the sheet\), received none/);
+  });
+});
+
+describe('rows are validated like data files', () => {
+  it('errors name the row and the column, and say what was expected and received', () => {
+    const file = sheetWith('bad-rows.csv', (rows) => [
+      { ...rows[0]!, 'figures.village-branches.value': '一百二十六' },
+      { ...rows[1]!, 'figures.party-funds.value': '' },
+      { ...rows[2]!, 'figures.weak-villages.value': '7', 'figures.weak-villages.fragment': '仍有5个村集体经济薄弱' },
+    ]);
+    const [a, b, c] = rowsOf(file);
+    assert.equal(a!.data, undefined);
+    assert.deepEqual(a!.problems, [`${file} row 2 (示例县甲), column E figures.village-branches.value: expected a number, received "一百二十六"`]);
+    assert.deepEqual(b!.problems, [`${file} row 3 (示例县乙), column I figures.party-funds.value: expected a value, received nothing (add value:)`]);
+    assert.match(c!.problems.join('\n'), new RegExp(`^${file} row 4 \\(示例县丙\\), column L figures\\.weak-villages\\.fragment: expected the words of the speech that state 7, received "仍有5个村集体经济薄弱"`));
+  });
+
+  it('a field no column sets is named by the header a column for it would have, with the base file\'s line', () => {
+    const file = sheetWith('no-fragment.csv', (rows) => rows.slice(0, 1));
+    const headers = readFileSync(file, 'utf8').split('\n')[0]!.split(',');
+    const keep = headers.map((h, i) => (h === 'figures.party-funds.fragment' ? -1 : i)).filter((i) => i >= 0);
+    writeFileSync(file, readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => keep.map((i) => l.split(',')[i]).join(',')).join('\n'));
+    const [row] = rowsOf(file);
+    assert.match(row!.problems[0]!, new RegExp(`row 2 \\(示例县甲\\), figures\\.party-funds\\.fragment \\(${BASE.replace(/\./g, '\\.')}:\\d+; no column sets it\\): expected the words of the speech that state 320`));
+  });
+
+  it('cells as people type them: 1,812 · ８５％ · 120个 · dates with / 年月日 · keywords with 、', () => {
+    assert.equal(toNumber('1,812'), 1812);
+    assert.equal(toNumber('８５％', '%'), 85);
+    assert.equal(toNumber('92.5 %', '%'), 92.5);
+    assert.equal(toNumber('120个', '个'), 120);
+    assert.equal(toNumber('120个', '%'), '120个');
+    assert.equal(toNumber('1,2'), '1,2');
+    assert.equal(toNumber('九'), '九');
+    assert.equal(toDate('2018/2/8'), '2018-02-08');
+    assert.equal(toDate('2018年2月8日'), '2018-02-08');
+    assert.equal(toDate('2018.02.08'), '2018-02-08');
+    assert.equal(toDate('二〇一八年'), '二〇一八年');
+    const file = sheetWith('typed.csv', (rows) => [{ ...rows[0]!, 'figures.enterprise-coverage.value': '92.5%' }]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name,', 'document.keywords,document.issued,name,').replace('\n示例县甲', '\n示例数据、基层党建、村级组织,2026/11/20,示例县甲'));
+    const [row] = rowsOf(file);
+    assert.deepEqual(row!.problems, []);
+    assert.deepEqual(row!.data!.document.keywords, ['示例数据', '基层党建', '村级组织']);
+    assert.equal(row!.data!.document.issued, '2026-11-20');
+    assert.equal(row!.data!.figures[1]!.value, 92.5);
+  });
+
+  it('a row name becomes a folder: path characters are refused', () => {
+    const file = sheetWith('names.csv', (rows) => [{ ...rows[0]!, name: '../甲县' }]);
+    assert.match(rowsOf(file)[0]!.problems[0]!, /row 2 \(\.\.\/甲县\), column A name: expected a folder name for the row's files \(1 to 80 characters, none of \/ \\ : \* \? " < > \|\), received "\.\.\/甲县"/);
+  });
+
+  it('an XLSX sheet maps the same way: percent cells, numbers and dates', () => {
+    const [head, ...lines] = sampleLines();
+    const headers = [...head!.split(','), 'document.issued'];
+    const aoa: unknown[][] = [headers, ...lines.map((l) => [...l.split(',').map((v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v)), new Date(Date.UTC(2026, 10, 20))])];
+    const ws = XLSX.utils.aoa_to_sheet(aoa, { cellDates: true });
+    const coverage = headers.indexOf('figures.enterprise-coverage.value');
+    for (let r = 1; r <= lines.length; r++) {
+      const cell = ws[XLSX.utils.encode_cell({ r, c: coverage })]!;
+      cell.v = Number(cell.v) / 100;
+      cell.z = '0.0%';
+    }
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, '县区');
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'counties.xlsx');
+    writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }));
+    const rows = rowsOf(file);
+    assert.deepEqual(rows.map((r) => r.problems), [[], [], []]);
+    assert.deepEqual(rows.map((r) => r.data!.figures[1]!.value), [92.5, 88, 95]);
+    assert.deepEqual(rows.map((r) => r.data!.document.issued), ['2026-11-20', '2026-11-20', '2026-11-20']);
+  });
+});
+
+describe('--template', () => {
+  const ids = ['a', 'b'];
+  const names = (t: string) => templateOutputs(t, ids).map((o) => o.name);
+  it('takes groups and output names', () => {
+    assert.deepEqual(names('poster'), ['poster-a3', 'poster-a2']);
+    assert.deepEqual(names('wechat'), ['wechat-cover', 'wechat-square', 'wechat-long']);
+    assert.deepEqual(names('card'), ['card-a-square', 'card-a-portrait', 'card-b-square', 'card-b-portrait']);
+    assert.deepEqual(names('gongwen'), ['briefing-gongwen']);
+    assert.deepEqual(names('briefing'), ['briefing']);
+    assert.deepEqual(names('poster-a0,wechat-square,poster-a0'), ['poster-a0', 'wechat-square']);
+  });
+  it('refuses what it does not know, listing what it does', () => {
+    assert.throws(() => names('flyer'), /--template: expected a group, briefing \(the briefing\), .*poster \(poster-a3 and poster-a2\).*; received flyer/);
+    assert.throws(() => names('card-c-square'), /received card-c-square/);
+  });
+});
+
+describe('progress bar', () => {
+  it('shows count, rate and ETA', () => {
+    assert.equal(progressLine({ done: 12, total: 40, failed: 0, elapsedSeconds: 10, unit: 'outputs', extra: '3/10 rows' }, 10), '[███░░░░░░░] 12/40 outputs · 3/10 rows · 1.20/s · ETA 0:23');
+    assert.equal(progressLine({ done: 0, total: 4, failed: 0, elapsedSeconds: 0, unit: 'outputs' }, 4), '[░░░░] 0/4 outputs · 0.00/s · ETA –');
+    assert.equal(progressLine({ done: 4, total: 4, failed: 1, elapsedSeconds: 2, unit: 'outputs' }, 4), '[████] 4/4 outputs · 1 failed · 2.00/s · done');
+    assert.deepEqual([clock(75), clock(3725), clock(0.4)], ['1:15', '1:02:05', '0:00']);
+  });
+  it('redraws one line in a terminal and writes a line per step elsewhere', () => {
+    const tty: string[] = [];
+    const p = new Progress(2, 'outputs', { isTTY: true, write: (t: string) => tty.push(t) });
+    p.tick();
+    p.log('✓ row 2');
+    p.tick(false);
+    p.end();
+    assert.match(tty[0]!, /^\r\x1b\[K\[█{10}░{10}\] 1\/2 outputs/);
+    assert.deepEqual(tty.slice(1, 3), ['\r\x1b[K', '✓ row 2\n']);
+    assert.match(tty.at(-2)!, /2\/2 outputs · 1 failed/);
+    assert.equal(tty.at(-1), '\n');
+    const log: string[] = [];
+    const q = new Progress(1, 'outputs', { write: (t: string) => log.push(t) });
+    q.tick();
+    assert.match(log[0]!, /^\[█{20}\] 1\/1 outputs · .* · done\n$/);
+  });
+});
