@@ -71,6 +71,8 @@ export interface View {
   figures: FigureView[];
   highlights: FigureView[];
   sections: SectionView[];
+  /** Charts in all sections: a poster with few of them draws them larger */
+  chartCount: number;
   structure: ChartView;
   derived: DerivedView[];
 }
@@ -162,6 +164,7 @@ export function buildView(data: SpeechData): View {
     figures: views,
     highlights: pickHighlights(figures).map((f) => viewOf.get(f.id)!),
     sections,
+    chartCount: sections.reduce((n, s) => n + s.charts.length, 0),
     structure: {
       id: 'structure',
       kind: 'structure',
