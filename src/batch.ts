@@ -114,7 +114,10 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
       } catch (err) {
         ok = false;
         result.status = 'failed';
-        result.problems.push(`${sheetName} row ${row.row} (${row.name}) ${page.output.name}: ${(err as Error).message}`);
+        const message = (err as Error).message;
+        const named = message.startsWith(page.output.name) ? message : `${page.output.name}: ${message}`;
+        const column = columnOfText(message, columns, row);
+        result.problems.push(`${sheetName} row ${row.row} (${row.name}), ${column ? `column ${column.letter} ${column.header}, ` : ''}${named}`);
       }
       pending.set(row, pending.get(row)! - 1);
       if (pending.get(row) === 0) finishRow(row, result, written.get(row)!, options, progress);
@@ -146,6 +149,15 @@ function finishRow(row: RowData, result: BatchRow, entries: ManifestEntry[], opt
   result.files = entries.map((e) => e.file).sort();
   writeManifest(dir, entries, { generator: 'shushuo batch', sheet: options.data, row: row.row, base: options.base });
   progress.log(`✓ row ${row.row} ${row.name}: ${result.files.join(', ')}`);
+}
+
+/** The column whose cell a render error quotes (a headline that does not fit), if any. */
+function columnOfText(message: string, columns: Column[], row: RowData): Column | undefined {
+  const quoted = [...message.matchAll(/"([^"]{4,})"/g)].map((m) => m[1]!);
+  return columns.find((c) => {
+    const cell = c.target.kind === 'field' ? String(row.cells[c.index] ?? '') : '';
+    return cell.length >= 4 && quoted.some((q) => cell.includes(q) || q.includes(cell));
+  });
 }
 
 /** The run in a few lines: counts, then each row that did not render and why. */

@@ -187,3 +187,82 @@ describe('progress bar', () => {
     assert.match(log[0]!, /^\[█{20}\] 1\/1 outputs · .* · done\n$/);
   });
 });
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+describe('shushuo batch', { timeout: 300_000 }, () => {
+  before(() => rmSync(OUT, { recursive: true, force: true }));
+  after(() => rmSync(join(OUT, 'run'), { recursive: true, force: true }));
+
+  it('renders every good row, reports a row with bad data and a row that fails to render, and keeps going', () => {
+    const file = sheetWith('mixed.csv', (rows) => [
+      rows[0]!,
+      { ...rows[1]!, 'figures.enterprise-coverage.value': '百分之八十八' },
+      { ...rows[2]!, name: '示例县丁', 'document.title': `示例数据${'很长的标题'.repeat(12)}` },
+      { ...rows[2]! },
+    ]);
+    const out = join(OUT, 'run');
+    const r = cli('batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', out);
+    assert.equal(r.status, 1, r.stderr);
+    // Progress: count, rate and ETA, and a line per finished row.
+    assert.match(r.stderr, /\[[█░]{20}\] 1\/3 outputs · [01]\/3 rows( · 1 failed)? · \d+\.\d\d\/s · ETA \d+:\d\d/);
+    assert.match(r.stderr, /3\/3 outputs · 3\/3 rows · 1 failed · \d+\.\d\d\/s · done/);
+    assert.match(r.stderr, /✓ row 2 示例县甲: wechat-square\.png/);
+    assert.match(r.stderr, new RegExp(`✗ ${file} row 3 \\(示例县乙\\), column G figures\\.enterprise-coverage\\.value: expected a number, received "百分之八十八"`));
+    assert.match(r.stderr, new RegExp(`✗ ${file} row 4 \\(示例县丁\\), column C document\\.title, wechat-square: the page is not fit to print:\n.*does not fit even at`));
+    assert.match(r.stderr, /batch: 4 rows, 2 rendered \(2 files in .*\), 1 invalid, 1 failed, in \d+\.\d s \(1 outputs per row\)/);
+
+    assert.deepEqual(readdirSync(join(out, '示例县甲')).sort(), ['manifest.json', 'wechat-square.png']);
+    assert.ok(existsSync(join(out, '示例县丙', 'wechat-square.png')));
+    assert.equal(existsSync(join(out, '示例县乙')), false, 'an invalid row writes nothing');
+    assert.deepEqual(existsSync(join(out, '示例县丁')) ? readdirSync(join(out, '示例县丁')) : [], [], 'a failed row keeps no files');
+    const report = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as { rows: { row: number; name: string; status: string; files: string[] }[] };
+    assert.deepEqual(report.rows.map((x) => [x.row, x.name, x.status, x.files]), [
+      [2, '示例县甲', 'rendered', ['wechat-square.png']],
+      [3, '示例县乙', 'invalid', []],
+      [4, '示例县丁', 'failed', []],
+      [5, '示例县丙', 'rendered', ['wechat-square.png']],
+    ]);
+    const manifest = JSON.parse(readFileSync(join(out, '示例县甲', 'manifest.json'), 'utf8')) as { row: number; files: { file: string; pixels: { width: number } }[] };
+    assert.equal(manifest.row, 2);
+    assert.equal(manifest.files[0]!.pixels.width, 500);
+    const gallery = readFileSync(join(out, 'index.html'), 'utf8');
+    assert.ok(gallery.includes('示例县甲/wechat-square.png') && gallery.includes('示例县丙/wechat-square.png') && !gallery.includes('示例县丁'));
+  });
+
+  it('the example sheet renders a poster per county as print PDFs, each with its own numbers', () => {
+    const out = join(OUT, 'run', 'posters');
+    const r = cli('batch', '--data', SAMPLE, '--base', BASE, '--template', 'poster-a3', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /batch: 3 rows, 3 rendered \(6 files in .*\), 0 invalid, 0 failed/);
+    const want = { 示例县甲: ['126个', '92.5%', '320万元', '8个村'], 示例县乙: ['98个', '88%', '215万元', '12个村'], 示例县丙: ['143个', '95%', '410万元', '5个村'] };
+    for (const [county, numbers] of Object.entries(want)) {
+      const pdf = join(out, county, 'poster-a3.pdf');
+      const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '');
+      assert.ok(text.includes(`${county}基层党建数说（示例数据）`), `${county}: title`);
+      for (const n of numbers) assert.ok(text.includes(n), `${county}: expected ${n} in its poster, received ${text.slice(0, 200)}`);
+      const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' }).stdout;
+      assert.doesNotMatch(fonts, /Type 3/);
+    }
+  });
+
+  it('refuses, writing nothing, when it cannot start: no --base, an unknown template, a bad column, every row invalid', () => {
+    const out = join(OUT, 'run', 'refused');
+    const noBase = cli('batch', '--data', SAMPLE, '--template', 'poster', '--out', out);
+    assert.equal(noBase.status, 2);
+    assert.match(noBase.stderr, /batch: expected --base FILE, the data file each row fills in, received no --base/);
+    const unknown = cli('batch', '--data', SAMPLE, '--base', BASE, '--template', 'flyer', '--out', out);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /--template: expected a group, .*received flyer/);
+    const badColumn = sheetWith('bad-column.csv', (rows) => rows);
+    writeFileSync(badColumn, readFileSync(badColumn, 'utf8').replace('document.office', 'document.ofice'));
+    const column = cli('batch', '--data', badColumn, '--base', BASE, '--template', 'poster', '--out', out);
+    assert.equal(column.status, 2);
+    assert.match(column.stderr, /invalid sheet, nothing rendered:\n.*bad-column\.csv column D: expected document\.<field> with a field of title, .*received "document\.ofice"/);
+    const allBad = sheetWith('all-bad.csv', (rows) => rows.map((x) => ({ ...x, 'figures.party-funds.value': '很多' })));
+    const invalid = cli('batch', '--data', allBad, '--base', BASE, '--template', 'poster', '--out', out);
+    assert.equal(invalid.status, 2);
+    assert.equal(invalid.stderr.match(/column I figures\.party-funds\.value: expected a number, received "很多"/g)?.length, 3);
+    assert.equal(existsSync(out), false);
+  });
+});

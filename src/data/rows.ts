@@ -93,6 +93,8 @@ export interface RowData {
   /** Output folder of the row: its name column, or row-<number> */
   name: string;
   data?: SpeechData;
+  /** The row's cells, by column */
+  cells: CellValue[];
   /** Each says where: the row and its column, or the base file's line */
   problems: string[];
 }
@@ -133,7 +135,7 @@ export function rowData(base: Base, columns: Column[], sheetRow: SheetRow, sheet
     if (!(err instanceof DataError)) throw err;
     problems.push(...err.problems.map((p) => `${where}, ${locate(p, columns, raw, base)}: ${p.message}`));
   }
-  return { row: sheetRow.row, name, ...(problems.length === 0 ? { data } : {}), problems };
+  return { row: sheetRow.row, name, ...(problems.length === 0 ? { data } : {}), cells: sheetRow.cells, problems };
 }
 
 /** Where a problem is, in the words of the sheet: the column that set the field, or the base file's line. */
