@@ -127,13 +127,14 @@ function numbersOf(line: string): Found[] {
       if (!qualifier) qualifier = '左右';
       spanEnd = k + 2;
     }
-    // 仅有 78%、71%, 仅有 50%、40%和30%: a qualifier before the first number of a list applies to each;
-    // 和 or 及 joins a third or later item.
+    // 仅有 78%、71%, 仅有 50%、40%和30%: 仅有 before the first number of a list applies to each, as in
+    // the fragment rule (src/data/fragment.ts); 和 or 及 joins a third or later item. 近 and 约 stay with
+    // the number they stand before.
     let listed = false;
     const previous = out[out.length - 1];
     const joint = /[ \t\u3000]*、[ \t\u3000]*$/.exec(before) ?? (previous?.listed ? /[ \t\u3000]*[和及][ \t\u3000]*$/.exec(before) : null);
     if (!qualifier && previous && joint && joint.index === previous.spanEnd
-      && previous.qualifier && previous.qualifier !== '左右') {
+      && previous.qualifier === '仅有') {
       qualifier = previous.qualifier;
       spanStart = previous.spanStart;
       listed = true;

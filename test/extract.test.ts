@@ -89,6 +89,10 @@ describe('extractFigures: qualifiers and units', () => {
     }
     assert.deepEqual(all('占 88%、其中收入空白村占 63%。'), ['88%', '63%']);
   });
+  it('keeps 近 and 约 with the number they stand before, as the fragment rule does', () => {
+    assert.deepEqual(all('不规范的近 40%、30%。'), ['近40%', '30%']);
+    for (const f of extractFigures('不规范的约 40%、30%。')) assert.equal(fragmentProblem(f), undefined, `${f.value}: the draft must validate`);
+  });
   it('takes the longest unit, but not 个村 when 村 begins a compound', () => {
     assert.deepEqual(all('8 个方面重点任务，约有50个村派系斗争，427 个村集体经济试点，5 万元，2.5 亿元，9轮次，3 个百分点。'),
       ['8个方面', '约50个村', '427个', '5万元', '2.5亿元', '9轮次', '3个百分点']);
