@@ -8,7 +8,7 @@ import { basename, extname, join } from 'node:path';
 import { findBrowser } from './browser.js';
 import { readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, parseField, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
-import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role } from './fonts.js';
+import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PageHtml, type PrintOptions } from './pipeline.js';
 import { Progress, type ProgressStream } from './progress.js';
@@ -170,7 +170,7 @@ export function summarize(rows: BatchRow[], outputs: OutputSpec[], seconds: numb
 }
 
 /** Each role's face must cover every character of the row, as for a data file. */
-function checkRowGlyphs(rows: RowData[], fonts: ReturnType<typeof resolveFonts>, columns: Column[], base: Base, sheetName: string): void {
+function checkRowGlyphs(rows: RowData[], fonts: RoleFace[], columns: Column[], base: Base, sheetName: string): void {
   for (const r of rows) {
     if (!r.data) continue;
     const missing = glyphProblems(r.data, fonts);

@@ -30,8 +30,8 @@ Usage:
   shushuo preflight FILE.pdf ...
 
 Options:
-  --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml
-  --out DIR         where to write the outputs (default: output)
+  --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml; for batch, the sheet
+  --out DIR         where to write the outputs (default: output; batch: output/<sheet name>)
   --only NAMES      comma-separated outputs to render: ${OUTPUTS.map((o) => o.name).join(', ')},
                     card-<figure id>-square, card-<figure id>-portrait
                     (default: ${OUTPUTS.filter((o) => o.default).map((o) => o.name).join(', ')} and every card)

@@ -21,6 +21,7 @@ export { OUTPUTS, LAYOUTS, OutputNameError } from './outputs.js';
 export { FontFileError, ROLES, type Role } from './fonts.js';
 export { preflight, formatPreflight, type PreflightReport } from './preflight.js';
 export { formatVerify, type FigureCheck } from './verify.js';
+export { batch, type BatchOptions, type BatchResult } from './batch.js';
 
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
