@@ -4,7 +4,7 @@
 // A row that is invalid or fails to render is reported; the other rows still render.
 
 import { readFileSync, rmSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
 import { readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, parseField, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
@@ -14,6 +14,7 @@ import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, ren
 import { Progress, type ProgressStream } from './progress.js';
 import { Renderer } from './render.js';
 import { readSheet } from './sheet.js';
+import { verifyFigures } from './verify.js';
 import { buildView, type View } from './views.js';
 import { writeAtomic, writeManifest, type ManifestEntry } from './write.js';
 
@@ -82,6 +83,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   const fonts = resolveFonts(options.fonts);
   const rows = sheet.rows.map((r) => rowData(base, columns, r, sheetName));
   checkRowGlyphs(rows, fonts, columns, base, sheetName);
+  checkRowSources(rows, columns, dirname(options.data), sheetName);
   checkUniqueNames(rows, columns, sheetName);
   const valid = rows.filter((r) => r.data);
   if (valid.length === 0) throw new SheetDataError(rows.flatMap((r) => r.problems));
@@ -180,6 +182,34 @@ function checkRowGlyphs(rows: RowData[], fonts: RoleFace[], columns: Column[], b
       r.problems.push(`${sheetName} row ${r.row} (${r.name}), ${where}: ${describeGlyph(p, ROLE_STYLES[p.role])}`);
     }
     delete r.data;
+  }
+}
+
+/**
+ * A source column names each row's speech (or report) text, relative to the sheet; every figure of
+ * the row must verify against it, as with render --source.
+ */
+function checkRowSources(rows: RowData[], columns: Column[], sheetDir: string, sheetName: string): void {
+  const column = columns.find((c) => c.target.kind === 'source');
+  if (!column) return;
+  for (const r of rows) {
+    if (!r.data) continue;
+    const where = `${sheetName} row ${r.row} (${r.name})`;
+    const cell = String(r.cells[column.index] ?? '').trim();
+    let text: string | undefined;
+    try {
+      text = cell ? readFileSync(resolve(sheetDir, cell), 'utf8') : undefined;
+    } catch (err) {
+      r.problems.push(`${where}, column ${column.letter} source: expected a text file relative to the sheet, received "${cell}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    if (!cell) r.problems.push(`${where}, column ${column.letter} source: expected the speech's text file for this row's figures, received an empty cell`);
+    if (text !== undefined) {
+      for (const check of verifyFigures(r.data, text, cell).filter((c) => !c.ok)) {
+        const fragment = columns.find((c) => c.header === `figures.${check.id}.fragment`);
+        for (const p of check.problems) r.problems.push(`${where}, ${fragment ? `column ${fragment.letter} ${fragment.header}` : `figures.${check.id}.fragment`}: ${p.replace(/^fragment: /, '')}`);
+      }
+    }
+    if (r.problems.length > 0) delete r.data;
   }
 }
 

@@ -246,6 +246,28 @@ describe('shushuo batch', { timeout: 300_000 }, () => {
     }
   });
 
+  it('a source column names each row\'s text; figures that do not verify against it make the row invalid', () => {
+    const dir = join(OUT, 'sources');
+    mkdirSync(dir, { recursive: true });
+    const [jia, yi] = sampleLines().slice(1).map((l) => l.split(','));
+    // 示例数据: the texts the sample rows quote, one of them saying another number.
+    writeFileSync(join(dir, 'jia.txt'), `示例数据。全县${jia!.filter((c, i) => i % 2 === 1 && i > 4).join('，')}。\n`);
+    writeFileSync(join(dir, 'yi.txt'), `示例数据。全县${yi!.filter((c, i) => i % 2 === 1 && i > 4).join('，').replace('98个', '97个')}。\n`);
+    const file = sheetWith('with-sources.csv', (rows) => [
+      { ...rows[0]!, '#说明': 'sources/jia.txt' },
+      { ...rows[1]!, '#说明': 'sources/yi.txt' },
+      { ...rows[2]!, '#说明': 'sources/none.txt' },
+    ]);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('#说明', 'source'));
+    const out = join(OUT, 'run', 'sources');
+    const r = cli('batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', out);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /✓ row 2 示例县甲: wechat-square\.png/);
+    assert.match(r.stderr, /row 3 \(示例县乙\), column F figures\.village-branches\.fragment: expected “共有村党组织98个” in sources\/yi\.txt, received no such words; 98 is nowhere in it/);
+    assert.match(r.stderr, /row 4 \(示例县丙\), column B source: expected a text file relative to the sheet, received "sources\/none\.txt" \(ENOENT\)/);
+    assert.match(r.stderr, /batch: 3 rows, 1 rendered .* 2 invalid, 0 failed/);
+  });
+
   it('refuses, writing nothing, when it cannot start: no --base, an unknown template, a bad column, every row invalid', () => {
     const out = join(OUT, 'run', 'refused');
     const noBase = cli('batch', '--data', SAMPLE, '--template', 'poster', '--out', out);

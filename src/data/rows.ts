@@ -14,7 +14,7 @@ export interface Base {
   at: (path: PathPart[]) => number;
 }
 
-export type ColumnTarget = { kind: 'name' } | { kind: 'comment' } | { kind: 'field'; path: PathPart[] };
+export type ColumnTarget = { kind: 'name' } | { kind: 'source' } | { kind: 'comment' } | { kind: 'field'; path: PathPart[] };
 
 export interface Column {
   index: number;
@@ -46,7 +46,7 @@ const DOCUMENT_FIELDS = properties.document!.properties!;
 const FIGURE_FIELDS = properties.figures!.items!.properties!;
 
 /** What the column headers may say, for messages. */
-export const COLUMN_FORMS = 'name, document.<field>, figures.<figure id>.<field>, derived.<id>.label, or a note starting with #';
+export const COLUMN_FORMS = 'name, source, document.<field>, figures.<figure id>.<field>, derived.<id>.label, or a note starting with #';
 
 /** Read the header row: every column must name something the base data has. Throws SheetDataError listing every bad column. */
 export function mapColumns(headers: string[], base: Base, sheetName: string): Column[] {
@@ -60,6 +60,7 @@ export function mapColumns(headers: string[], base: Base, sheetName: string): Co
       return { index, letter, header, target: { kind: 'comment' as const } };
     };
     if (header === 'name') return { index, letter, header, target: { kind: 'name' } };
+    if (header === 'source') return { index, letter, header, target: { kind: 'source' } };
     if (header.startsWith('#')) return { index, letter, header, target: { kind: 'comment' } };
     const parts = header.split('.');
     if (parts[0] === 'document' && parts.length === 2) {
