@@ -62,7 +62,7 @@ describe('columns', () => {
       assert.match(text, /rows\.csv column B: expected document\.<field> with a field of title, subtitle, office, .*received "document\.titel"/);
       assert.match(text, /rows\.csv column C: expected figures\.<id>\.<field> with an id of examples\/batch\/county-base\.yaml \(village-branches, enterprise-coverage, party-funds, weak-villages\), received "figures\.nosuch\.value"/);
       assert.match(text, /column D: expected figures\.party-funds\.<field> with a field of value, unit, qualifier, label, part, item, fragment, received "figures\.party-funds\.colour"/);
-      assert.match(text, /column E: expected name, document\.<field>, figures\.<figure id>\.<field>, derived\.<id>\.label, or a note starting with #, received "county"/);
+      assert.match(text, /column E: expected name, source, document\.<field>, figures\.<figure id>\.<field>, derived\.<id>\.label, or a note starting with #, received "county"/);
       assert.doesNotMatch(text, /column F/, 'a # column is a note');
       return true;
     });
