@@ -10,7 +10,7 @@ import { readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, parseField, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
 import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PageHtml, type PrintOptions } from './pipeline.js';
+import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { Renderer } from './render.js';
 import { readSheet } from './sheet.js';
@@ -92,12 +92,12 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   for (const r of rows) if (!r.data) say(`✗ ${r.problems.join('\n  ')}`);
   say(`${sheetName}: ${rows.length} rows, ${valid.length} valid; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
 
-  // Every page of every valid row, row by row, so rows finish in order.
+  // Every output of every valid row, row by row, so rows finish in order. Views and HTML are made
+  // when a job starts, so a long sheet does not hold every page's HTML at once.
   const fontCss = fontFaceCss(fonts);
-  const jobs: { row: RowData; view: View; page: PageHtml }[] = valid.flatMap((row) => {
-    const view = buildView(row.data!);
-    return pageHtmls(options.templatesDir, view, outputs, fontCss, options.bleedMm ?? 0).map((page) => ({ row, view, page }));
-  });
+  const jobs = valid.flatMap((row) => outputs.map((output) => ({ row, output })));
+  const views = new Map<RowData, View>();
+  const viewOf = (row: RowData) => views.get(row) ?? views.set(row, buildView(row.data!)).get(row)!;
   const pending = new Map(valid.map((r) => [r, outputs.length]));
   const written = new Map<RowData, ManifestEntry[]>(valid.map((r) => [r, []]));
   const rowsDone = () => `${valid.length - [...pending.values()].filter((n) => n > 0).length}/${valid.length} rows`;
@@ -108,21 +108,26 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: roleFontFiles(fonts), log: () => undefined });
   const print: PrintOptions = { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log: () => undefined };
   try {
-    await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, view, page }) => {
+    await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, output }) => {
       const result = results.get(row)!;
       let ok = true;
       try {
-        written.get(row)!.push(...(await renderOutput(renderer, page, view, print, join(options.out, row.name))));
+        const view = viewOf(row);
+        const [page] = pageHtmls(options.templatesDir, view, [output], fontCss, options.bleedMm ?? 0);
+        written.get(row)!.push(...(await renderOutput(renderer, page!, view, print, join(options.out, row.name))));
       } catch (err) {
         ok = false;
         result.status = 'failed';
         const message = (err as Error).message;
-        const named = message.startsWith(page.output.name) ? message : `${page.output.name}: ${message}`;
+        const named = message.startsWith(output.name) ? message : `${output.name}: ${message}`;
         const column = columnOfText(message, columns, row);
         result.problems.push(`${sheetName} row ${row.row} (${row.name}), ${column ? `column ${column.letter} ${column.header}, ` : ''}${named}`);
       }
       pending.set(row, pending.get(row)! - 1);
-      if (pending.get(row) === 0) finishRow(row, result, written.get(row)!, options, progress);
+      if (pending.get(row) === 0) {
+        views.delete(row);
+        finishRow(row, result, written.get(row)!, options, progress);
+      }
       progress.tick(ok);
     });
   } finally {
