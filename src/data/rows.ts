@@ -61,7 +61,8 @@ export function mapColumns(headers: string[], base: Base, sheetName: string): Co
     };
     if (header === 'name') return { index, letter, header, target: { kind: 'name' } };
     if (header === 'source') return { index, letter, header, target: { kind: 'source' } };
-    if (header.startsWith('#')) return { index, letter, header, target: { kind: 'comment' } };
+    // A note, or an empty spacer column (the sheet reader refuses cells under an empty header).
+    if (header.startsWith('#') || header === '') return { index, letter, header, target: { kind: 'comment' } };
     const parts = header.split('.');
     if (parts[0] === 'document' && parts.length === 2) {
       if (!(parts[1]! in DOCUMENT_FIELDS)) return bad(`document.<field> with a field of ${Object.keys(DOCUMENT_FIELDS).join(', ')}`);
