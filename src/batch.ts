@@ -6,8 +6,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
-import { readYaml, validateRaw } from './data/load.js';
-import { locate, mapColumns, parseField, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
+import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
+import { locate, mapColumns, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
 import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
@@ -63,13 +63,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   const say = (line: string) => options.stream.write(`${line}\n`);
 
   // The base data file must be valid on its own; rows only change its fields.
-  let text: string;
-  try {
-    text = readFileSync(options.base, 'utf8');
-  } catch (err) {
-    throw new SheetDataError([`--base ${options.base}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
-  }
-  const { raw, at } = readYaml(text, options.base);
+  const { raw, at } = readYaml(readDataFile(options.base), options.base);
   validateRaw(raw, options.base, at);
   const base: Base = { file: options.base, raw: raw as Record<string, unknown>, at };
   const figureIds = ((raw as { figures: { id: string }[] }).figures).map((f) => f.id);

@@ -42,13 +42,16 @@ const validateSchema = ajv.compile(schema);
 
 /** Read and validate a data file. Throws DataError listing every problem found. */
 export function loadData(file: string, options: ParseOptions = {}): SpeechData {
-  let text: string;
+  return parseData(readDataFile(file), file, options);
+}
+
+/** A data file's text; DataError if it cannot be read. */
+export function readDataFile(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new DataError([{ file, line: 0, field: '(file)', message: `cannot read the data file (${(err as Error).message})` }]);
   }
-  return parseData(text, file, options);
 }
 
 export interface ParseOptions {
@@ -158,6 +161,11 @@ function pointerToPath(pointer: string): PathPart[] {
     const k = s.replace(/~1/g, '/').replace(/~0/g, '~');
     return /^\d+$/.test(k) ? Number(k) : k;
   });
+}
+
+/** figures[3].label → ['figures', 3, 'label']: the inverse of fieldName */
+export function parseField(field: string): PathPart[] {
+  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
 }
 
 /** figures[3].value */

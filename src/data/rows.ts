@@ -2,7 +2,7 @@
 // figures.<id>.value …), each row fills those fields in, and the result is validated like a data file.
 // Problems name the row and the column, or the base file's line for a field no column sets.
 
-import { DataError, fieldName, schema, validateRaw, type DataProblem, type PathPart } from './load.js';
+import { DataError, fieldName, parseField, schema, validateRaw, type DataProblem, type PathPart } from './load.js';
 import type { SpeechData } from './types.js';
 import { columnLetter, type CellValue, type SheetRow } from '../sheet.js';
 
@@ -151,11 +151,6 @@ export function locate(p: Pick<DataProblem, 'field' | 'line' | 'path'>, columns:
   }
   if (best) return `column ${best.letter} ${best.header}`;
   return `${headerName(path, raw)} (${base.file}:${p.line}; no column sets it)`;
-}
-
-/** figures[3].label → ['figures', 3, 'label'] */
-export function parseField(field: string): PathPart[] {
-  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
 }
 
 /** ['figures', 3, 'fragment'] → figures.<id of figure 3>.fragment, the header a column for it would have. */
