@@ -143,6 +143,17 @@ function parseBleed(value: string | undefined): number | undefined {
   return mm;
 }
 
+/** Bleed, marks and CMYK for render and batch: the flags, else the config file. */
+function printFlags(
+  values: { bleed?: string; marks?: boolean; cmyk?: boolean; icc?: string },
+  config: Config,
+): { bleedMm?: number; marks?: boolean; cmyk?: boolean; icc?: string } {
+  const cmyk = values.cmyk ?? config.cmyk;
+  const icc = values.icc ?? config.icc;
+  if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
+  return { bleedMm: parseBleed(values.bleed) ?? config.bleed, marks: values.marks ?? config.marks, cmyk, icc };
+}
+
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
@@ -216,25 +227,16 @@ export async function main(argv: string[]): Promise<number> {
       if (!values.template) throw new UsageError(`batch: expected --template NAMES (${Object.keys(TEMPLATE_GROUPS).join(', ')} or output names), received no --template`);
       const atOnce = values.jobs === undefined ? undefined : Number(values.jobs);
       if (atOnce !== undefined && !(Number.isInteger(atOnce) && atOnce >= 1 && atOnce <= 16)) throw new UsageError(`--jobs: expected a whole number from 1 to 16, received "${values.jobs}"`);
-      const cmyk = values.cmyk ?? config.cmyk;
-      const icc = values.icc ?? config.icc;
-      if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
       const result = await batch({
         data: values.data, base: values.base, template: values.template, out: values.out ?? defaultBatchOut(values.data), sheet: values.sheet,
-        fonts, bleedMm: parseBleed(values.bleed) ?? config.bleed, marks: values.marks ?? config.marks, cmyk, icc, browser: values.browser,
-        templatesDir: TEMPLATES_DIR, atOnce, stream: process.stderr,
+        fonts, ...printFlags(values, config), browser: values.browser, templatesDir: TEMPLATES_DIR, atOnce, stream: process.stderr,
       });
       return result.rows.every((r) => r.status === 'rendered') ? 0 : 1;
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
       selectOutputs(only, values.layout); // unknown names exit 2 before the data is read
-      const bleedMm = parseBleed(values.bleed) ?? config.bleed;
-      const marks = values.marks ?? config.marks;
-      const cmyk = values.cmyk ?? config.cmyk;
-      const icc = values.icc ?? config.icc;
-      if (icc && !cmyk) throw new UsageError('--icc: expected together with --cmyk, received --icc alone');
-      await render({ data: values.data, out: values.out ?? 'output', only, layout: values.layout, fonts, bleedMm, marks, cmyk, icc, source: values.source, browser: values.browser, log: err });
+      await render({ data: values.data, out: values.out ?? 'output', only, layout: values.layout, fonts, ...printFlags(values, config), source: values.source, browser: values.browser, log: err });
       return 0;
     }
     throw new UsageError(`expected a command (extract, validate, verify, render, batch or preflight), received "${command}"`);
