@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
 import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
-import { locate, mapColumns, rowData, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
+import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
 import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
@@ -115,7 +115,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
         const message = (err as Error).message;
         const named = message.startsWith(output.name) ? message : `${output.name}: ${message}`;
         const column = columnOfText(message, columns, row);
-        result.problems.push(`${sheetName} row ${row.row} (${row.name}), ${column ? `column ${column.letter} ${column.header}, ` : ''}${named}`);
+        result.problems.push(`${rowPlace(sheetName, row)}, ${column ? `column ${column.letter} ${column.header}, ` : ''}${named}`);
       }
       pending.set(row, pending.get(row)! - 1);
       if (pending.get(row) === 0) {
@@ -178,7 +178,7 @@ function checkRowGlyphs(rows: RowData[], fonts: RoleFace[], columns: Column[], b
     if (missing.length === 0) continue;
     for (const p of missing) {
       const where = locate({ field: p.field, line: base.at(parseField(p.field)) }, columns, r.data, base);
-      r.problems.push(`${sheetName} row ${r.row} (${r.name}), ${where}: ${describeGlyph(p, ROLE_STYLES[p.role])}`);
+      r.problems.push(`${rowPlace(sheetName, r)}, ${where}: ${describeGlyph(p, ROLE_STYLES[p.role])}`);
     }
     delete r.data;
   }
@@ -193,7 +193,7 @@ function checkRowSources(rows: RowData[], columns: Column[], sheetDir: string, s
   if (!column) return;
   for (const r of rows) {
     if (!r.data) continue;
-    const where = `${sheetName} row ${r.row} (${r.name})`;
+    const where = rowPlace(sheetName, r);
     const cell = String(r.cells[column.index] ?? '').trim();
     let text: string | undefined;
     try {
@@ -223,7 +223,7 @@ function checkUniqueNames(rows: RowData[], columns: Column[], sheetName: string)
       first.set(key, r.row);
       continue;
     }
-    r.problems.push(`${sheetName} row ${r.row} (${r.name}), column ${column?.letter ?? '?'} name: expected a name no other row has, received "${r.name}" (row ${seen} has it)`);
+    r.problems.push(`${rowPlace(sheetName, r)}, column ${column?.letter ?? '?'} name: expected a name no other row has, received "${r.name}" (row ${seen} has it)`);
     delete r.data;
   }
 }

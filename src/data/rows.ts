@@ -101,6 +101,11 @@ export interface RowData {
   problems: string[];
 }
 
+/** counties.csv row 3 (示例县乙): where a row's problems are */
+export function rowPlace(sheetName: string, row: Pick<RowData, 'row' | 'name'>, named = true): string {
+  return `${sheetName} row ${row.row}${named && row.name ? ` (${row.name})` : ''}`;
+}
+
 /** A file or folder name a user can keep: no path separators, no characters Windows refuses. */
 const NAME_OK = /^(?!\.{1,2}$)[^/\\:*?"<>|\x00-\x1f]{1,80}$/;
 
@@ -108,7 +113,7 @@ const NAME_OK = /^(?!\.{1,2}$)[^/\\:*?"<>|\x00-\x1f]{1,80}$/;
 export function rowData(base: Base, columns: Column[], sheetRow: SheetRow, sheetName: string): RowData {
   const nameColumn = columns.find((c) => c.target.kind === 'name');
   const name = nameColumn ? String(sheetRow.cells[nameColumn.index] ?? '').trim() : `row-${sheetRow.row}`;
-  const where = `${sheetName} row ${sheetRow.row}${nameColumn && name ? ` (${name})` : ''}`;
+  const where = rowPlace(sheetName, { row: sheetRow.row, name }, Boolean(nameColumn));
   const problems: string[] = [];
   if (nameColumn && !NAME_OK.test(name)) {
     problems.push(`${where}, column ${nameColumn.letter} name: expected a folder name for the row's files (1 to 80 characters, none of / \\ : * ? " < > |), received ${JSON.stringify(name)}`);
