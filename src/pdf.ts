@@ -2,7 +2,7 @@
 // with fixed dates and IDs, and reading back what Chrome actually wrote (pages, MediaBox, outline).
 
 import { createHash } from 'node:crypto';
-import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFString } from 'pdf-lib';
+import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 
 export interface PdfMeta {
   title: string;
@@ -151,13 +151,13 @@ function shrunkPagesOf(doc: PDFDocument): ShrunkPage[] {
 }
 
 /**
- * Chrome names the elements of its structure tree after DOM node ids (node00000111), which change
- * from run to run. Renumber them by rank, so the same page gives the same names; the rank keeps
- * the order the ID tree is sorted by.
+ * Chrome names the elements of its structure tree after DOM node ids (node00000111). Which element
+ * gets the lower id changes from run to run (ids are handed out as nodes are first asked for), so
+ * rename them in the order the elements stand in the file, and rebuild the ID tree sorted by the
+ * new names.
  */
 function renumberStructureIds(doc: PDFDocument): void {
   const NODE_ID = /^node(\d+)$/;
-  const found = new Set<string>();
   const visit = (obj: PDFObject, use: (s: PDFString) => PDFObject | undefined) => {
     const each = (value: PDFObject, set: (v: PDFObject) => void) => {
       if (value instanceof PDFString && NODE_ID.test(value.asString())) {
@@ -168,11 +168,56 @@ function renumberStructureIds(doc: PDFDocument): void {
     if (obj instanceof PDFDict) for (const [key, value] of obj.entries()) each(value, (v) => obj.set(key, v));
     else if (obj instanceof PDFArray) obj.asArray().forEach((value, i) => each(value, (v) => obj.set(i, v)));
   };
-  const objects = doc.context.enumerateIndirectObjects().map(([, obj]) => obj);
-  for (const obj of objects) visit(obj, (s) => void found.add(s.asString()));
-  if (found.size === 0) return;
-  const sorted = [...found].sort((a, b) => Number(NODE_ID.exec(a)![1]) - Number(NODE_ID.exec(b)![1]));
-  const width = Math.max(8, String(sorted.length).length);
-  const renamed = new Map(sorted.map((id, i) => [id, PDFString.of(`node${String(i + 1).padStart(width, '0')}`)]));
+  const objects = doc.context
+    .enumerateIndirectObjects()
+    .sort(([a], [b]) => a.objectNumber - b.objectNumber)
+    .map(([, obj]) => obj);
+  // Elements' own /ID first, in object order; an id used only elsewhere comes after them.
+  const order = new Set<string>();
+  for (const obj of objects) {
+    const id = obj instanceof PDFDict ? obj.get(PDFName.of('ID')) : undefined;
+    if (id instanceof PDFString && NODE_ID.test(id.asString())) order.add(id.asString());
+  }
+  const others = new Set<string>();
+  for (const obj of objects) visit(obj, (s) => void (order.has(s.asString()) || others.add(s.asString())));
+  [...others].sort((a, b) => Number(NODE_ID.exec(a)![1]) - Number(NODE_ID.exec(b)![1])).forEach((id) => order.add(id));
+  if (order.size === 0) return;
+  const width = Math.max(8, String(order.size).length);
+  const renamed = new Map([...order].map((id, i) => [id, PDFString.of(`node${String(i + 1).padStart(width, '0')}`)]));
   for (const obj of objects) visit(obj, (s) => renamed.get(s.asString()));
+  rebuildIdTree(doc);
+}
+
+/** The structure tree's ID tree as one leaf, its names sorted (a name tree must be). */
+function rebuildIdTree(doc: PDFDocument): void {
+  const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'));
+  if (!(root instanceof PDFDict)) return;
+  const tree = root.lookup(PDFName.of('IDTree'));
+  if (!(tree instanceof PDFDict)) return;
+  const pairs: [string, PDFObject][] = [];
+  const old = [root.get(PDFName.of('IDTree'))];
+  const walk = (node: PDFDict) => {
+    const names = node.lookup(PDFName.of('Names'));
+    if (names instanceof PDFArray) {
+      for (let i = 0; i + 1 < names.size(); i += 2) {
+        const name = names.get(i);
+        if (name instanceof PDFString || name instanceof PDFHexString) pairs.push([name.decodeText(), names.get(i + 1)]);
+      }
+    }
+    const kids = node.lookup(PDFName.of('Kids'));
+    if (kids instanceof PDFArray) for (const kid of kids.asArray()) {
+      old.push(kid);
+      const dict = doc.context.lookup(kid);
+      if (dict instanceof PDFDict) walk(dict);
+    }
+  };
+  walk(tree);
+  for (const ref of old) if (ref instanceof PDFRef) doc.context.delete(ref);
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = doc.context.obj([]);
+  for (const [name, ref] of pairs) {
+    names.push(PDFString.of(name));
+    names.push(ref);
+  }
+  root.set(PDFName.of('IDTree'), doc.context.obj({ Names: names }));
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { FONTS_DIR } from '../src/fonts.js';
-import { concatTransformationMatrix, PDFDocument, pushGraphicsState } from 'pdf-lib';
+import { concatTransformationMatrix, PDFArray, PDFDict, PDFDocument, PDFName, PDFString, pushGraphicsState } from 'pdf-lib';
 import { render, TEMPLATES_DIR } from '../src/index.js';
-import { MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/pdf.js';
+import { finishPdf, MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/pdf.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/print';
@@ -175,6 +175,38 @@ describe('pages Chrome shrank to fit', () => {
 });
 
 describe('the same input gives the same bytes', { timeout: 120_000 }, () => {
+  // Chrome hands out node ids as nodes are first asked for, so the same two table headers can
+  // come out as node7, node3 in one run and node3, node7 in the next.
+  it('names structure elements by where they stand, whatever node ids Chrome gave them', async () => {
+    const tagged = async (ids: [string, string]) => {
+      const doc = await PDFDocument.create();
+      doc.addPage([595, 842]);
+      const ctx = doc.context;
+      const heads = ids.map((id) => ctx.register(ctx.obj({ Type: 'StructElem', S: 'TH', ID: PDFString.of(id) })));
+      const cells = ids.map((id) => ctx.register(ctx.obj({ Type: 'StructElem', S: 'TD', A: [{ O: 'Table', Headers: [PDFString.of(id)] }] })));
+      const byName = [...ids.keys()].sort((i, j) => Number(ids[i]!.slice(4)) - Number(ids[j]!.slice(4)));
+      const names = ctx.obj(byName.flatMap((i) => [PDFString.of(ids[i]!), heads[i]!]));
+      const leaf = ctx.register(ctx.obj({ Limits: [PDFString.of(ids[byName[0]!]!), PDFString.of(ids[byName[1]!]!)], Names: names }));
+      const kids = [...heads, ...cells];
+      doc.catalog.set(PDFName.of('StructTreeRoot'), ctx.register(ctx.obj({ Type: 'StructTreeRoot', K: kids, IDTree: ctx.register(ctx.obj({ Kids: [leaf] })) })));
+      const boxes = { trimWidthMm: 210, trimHeightMm: 297, bleedMm: 0, marks: false };
+      const meta = { title: 't', author: 'a', subject: 's', keywords: [], language: 'zh-CN', date: '2018-02-12' };
+      return (await finishPdf(await doc.save({ useObjectStreams: false }), boxes, meta)).pdf;
+    };
+    const a = await tagged(['node00000007', 'node00000003']);
+    const b = await tagged(['node00000003', 'node00000007']);
+    assert.ok(Buffer.from(a).equals(Buffer.from(b)), 'the two PDFs differ');
+    // The first header is node00000001, its cell points to it, and the ID tree is one sorted leaf.
+    const doc = await PDFDocument.load(a);
+    const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+    const kids = root.lookup(PDFName.of('K'), PDFArray).asArray().map((k) => doc.context.lookup(k, PDFDict));
+    assert.equal(kids[0]!.lookup(PDFName.of('ID'), PDFString).asString(), 'node00000001');
+    assert.match(kids[2]!.toString(), /\/Headers \[ \(node00000001\) \]/);
+    const tree = root.lookup(PDFName.of('IDTree'), PDFDict);
+    const [first, second] = root.lookup(PDFName.of('K'), PDFArray).asArray().map(String);
+    assert.equal(tree.toString().replace(/\s+/g, ' '), `<< /Names [ (node00000001) ${first} (node00000002) ${second} ] >>`);
+  });
+
   it('two renders of the briefing are byte-identical, with fixed dates and a content-derived ID', () => {
     const a = join(OUT, 'same-a');
     const b = join(OUT, 'same-b');
