@@ -684,22 +684,52 @@ function withHeaderOf(original: Uint8Array, pdf: Uint8Array): Uint8Array {
   return out;
 }
 
-// The file identifier: a hash of the file instead of gs's clock-based one, written in place.
+// The file identifier: a hash of the file instead of gs's clock-based one.
+// gs writes each ID string in whichever form is shorter, <hex> or (literal), so its length varies.
+// The trailer comes after the xref table, so rewriting it moves no offset.
 
 export function fixFileId(pdf: Uint8Array): Uint8Array {
-  const bytes = Buffer.from(pdf);
-  const text = bytes.toString('latin1');
-  const re = /\/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]/g;
-  const matches = [...text.matchAll(re)];
-  if (matches.length === 0) throw new GhostscriptError('the PDF written by Ghostscript has no /ID in its trailer; PDF/X needs one');
-  // Blank every /ID, hash the rest, then write the hash into each /ID (same length, so offsets hold).
-  const spans = matches.flatMap((m) => {
-    const first = m.index! + m[0].indexOf('<') + 1;
-    const second = m.index! + m[0].lastIndexOf('<') + 1;
-    return [{ at: first, length: m[1]!.length }, { at: second, length: m[2]!.length }];
-  });
-  for (const s of spans) bytes.fill(0x30, s.at, s.at + s.length);
-  const hash = createHash('md5').update(bytes).digest('hex').toUpperCase();
-  for (const s of spans) bytes.write(hash.padEnd(s.length, '0').slice(0, s.length), s.at, 'latin1');
-  return new Uint8Array(bytes);
+  const text = Buffer.from(pdf).toString('latin1');
+  const trailer = text.lastIndexOf('trailer');
+  const span = trailer < 0 ? undefined : idSpan(text, trailer);
+  if (!span) throw new GhostscriptError('the PDF written by Ghostscript has no /ID in its trailer; PDF/X needs one');
+  const withId = (hex: string) => Buffer.from(text.slice(0, span.start) + `/ID [<${hex}><${hex}>]` + text.slice(span.end), 'latin1');
+  const hash = createHash('md5').update(withId('0'.repeat(32))).digest('hex').toUpperCase();
+  return new Uint8Array(withId(hash));
+}
+
+/** Where "/ID [ string string ]" stands after `from`, each string <hex> or (literal). */
+function idSpan(text: string, from: number): { start: number; end: number } | undefined {
+  const start = text.indexOf('/ID', from);
+  if (start < 0) return undefined;
+  const skipSpace = (i: number) => {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    return i;
+  };
+  let i = skipSpace(start + 3);
+  if (text[i] !== '[') return undefined;
+  i++;
+  for (let n = 0; n < 2; n++) {
+    i = stringEnd(text, skipSpace(i));
+    if (i < 0) return undefined;
+  }
+  i = skipSpace(i);
+  return text[i] === ']' ? { start, end: i + 1 } : undefined;
+}
+
+/** The index just past the PDF string that starts at i, or -1. Literal strings nest balanced parentheses. */
+function stringEnd(text: string, i: number): number {
+  if (text[i] === '<') {
+    const close = text.indexOf('>', i);
+    return close > 0 && /^[0-9A-Fa-f\s]*$/.test(text.slice(i + 1, close)) ? close + 1 : -1;
+  }
+  if (text[i] !== '(') return -1;
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const c = text[j];
+    if (c === '\\') j++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j + 1;
+  }
+  return -1;
 }

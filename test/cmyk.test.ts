@@ -334,4 +334,16 @@ describe('ToUnicode maps and the file identifier', () => {
     assert.doesNotMatch(fa.toString('latin1'), /0123456789ABCDEF/);
     assert.throws(() => fixFileId(Buffer.from('%PDF-1.3\ntrailer << >>')), /no \/ID in its trailer/);
   });
+
+  // gs writes a string as (literal) when that is shorter than <hex>: now and then, for a random MD5.
+  it('reads an /ID written as literal strings, with escapes and parentheses, and changes nothing before the trailer', () => {
+    const head = '%PDF-1.3\n1 0 obj\n<< /ID [(not) (this)] >>\nendobj\nxref\n0 1\n0000000000 65535 f \n';
+    const literal = Buffer.from(`${head}trailer\n<< /Size 1 /ID [ (\\222@x\\)(a)b\\\\) (\\222@x\\)(a)b\\\\) ] >>\nstartxref\n9\n%%EOF\n`, 'latin1');
+    const fixed = Buffer.from(fixFileId(literal)).toString('latin1');
+    assert.ok(fixed.startsWith(head), 'the bytes before the trailer moved');
+    assert.match(fixed.slice(head.length), /^trailer\n<< \/Size 1 \/ID \[<([0-9A-F]{32})><\1>\] >>\nstartxref\n9\n%%EOF\n$/);
+    const hex = Buffer.from(`${head}trailer\n<< /Size 1 /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>] >>\nstartxref\n9\n%%EOF\n`, 'latin1');
+    assert.equal(Buffer.from(fixFileId(hex)).toString('latin1'), fixed, 'the old /ID, and its form, do not matter');
+    assert.throws(() => fixFileId(Buffer.from('%PDF-1.3\ntrailer << /ID [(open) >>')), /no \/ID in its trailer/);
+  });
 });
