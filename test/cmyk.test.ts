@@ -201,7 +201,8 @@ describe('CMYK PDF/X-3 through Ghostscript, on the real briefing and poster', { 
     assert.ok(got.includes('1 TrimBox 8.50 8.50 586.46 833.42'), got.join('\n'));
     assert.ok(got.includes('1 BleedBox 0.00 0.00 594.96 841.92'), got.join('\n'));
     assert.ok(got.includes('2 TrimBox 20.00 30.00 520.00 730.00'), got.join('\n'));
-    assert.ok(got.includes('8 TrimBox 8.50 8.50 586.46 833.42'), got.join('\n'));
+    const last = Math.max(...got.map((line) => Number(line.split(' ')[0])));
+    assert.ok(last >= 3 && got.includes(`${last} TrimBox 8.50 8.50 586.46 833.42`), got.join('\n'));
     // Written in the file, not defaulted by the reader: every page has its own TrimBox.
     for (const name of NAMES) {
       const doc = await PDFDocument.load(readFileSync(file(name)), { updateMetadata: false });
