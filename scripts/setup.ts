@@ -12,6 +12,7 @@ import { Browser, detectBrowserPlatform, install, resolveBuildId } from '@puppet
 import { findBrowser, INSTALL_HINT, puppeteerCacheDir } from '../src/browser.js';
 import { CONVERTED_FACES, FONTS_DIR } from '../src/fonts.js';
 import { readSfnt } from '../src/sfnt.js';
+import { pythonWithFontTools } from '../src/subset.js';
 
 const say = (line: string) => process.stderr.write(`shushuo setup: ${line}\n`);
 
@@ -135,7 +136,3 @@ function convertedWell(file: string): boolean {
   }
 }
 
-/** A Python that can import fontTools: the one on PATH, or Debian's own (pyenv and the like hide it). */
-function pythonWithFontTools(): string | undefined {
-  return ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import fontTools.pens.cu2quPen'], { stdio: 'ignore' }).status === 0);
-}

@@ -9,6 +9,7 @@ import { findBrowser } from './browser.js';
 import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
 import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
+import { drawnText, subsetFonts } from './subset.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
 import { Progress, type ProgressStream } from './progress.js';
@@ -99,7 +100,17 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
 
   const browser = await findBrowser(options.browser);
   say(`browser: ${browser.path} (${browser.source})`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: roleFontFiles(fonts), log: () => undefined });
+  // Fonts cut to the characters of every row (a row whose view fails is reported when its job runs).
+  const rowViews = valid.flatMap((r) => {
+    try {
+      return [buildView(r.data!)];
+    } catch {
+      return [];
+    }
+  });
+  const subset = await subsetFonts(roleFontFiles(fonts), drawnText(options.templatesDir, rowViews, outputs));
+  for (const line of subset.report) say(`font ${line}`);
+  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: subset.files, fontsCutTo: subset.cutTo, log: () => undefined });
   const print: PrintOptions = { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log: () => undefined };
   try {
     await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, output }) => {

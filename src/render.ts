@@ -25,8 +25,10 @@ export interface RendererOptions {
   browserPath: string;
   /** Folder whose files the page may load under /templates/ */
   templatesDir: string;
-  /** Font files of the roles, by the URL path the page asks for (/fonts/role/body.ttf) */
-  fontFiles: Map<string, string>;
+  /** Font files of the roles (a path, or the bytes of a subset), by the URL path the page asks for (/fonts/role/body.ttf) */
+  fontFiles: Map<string, string | Uint8Array>;
+  /** The characters the subsets in fontFiles were cut to: a page that draws any other fails */
+  fontsCutTo?: string;
   log: (line: string) => void;
   /** Time to wait for a page to say it is done, ms */
   timeout?: number;
@@ -245,8 +247,22 @@ export class Renderer {
     const done = await page
       .waitForFunction(() => (window as unknown as { shushuoDone?: unknown }).shushuoDone, { timeout: this.options.timeout ?? 60_000 })
       .then((h) => h.jsonValue() as Promise<{ problems: string[] }>);
-    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems))];
+    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems)), ...(await this.uncut(page))];
     if (problems.length > 0) throw new RenderError(`${job.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
+  }
+
+  /**
+   * Characters on the page that the cut fonts lack. Without a system font that has them, Chrome
+   * draws the role font's empty box (tofu), which the font check below cannot see.
+   */
+  private async uncut(page: Page): Promise<string[]> {
+    const { fontsCutTo } = this.options;
+    if (fontsCutTo === undefined) return [];
+    const drawn = await page.evaluate(() => document.body.textContent ?? '');
+    const lacking = [...new Set(drawn)].filter((c) => !/\s/.test(c) && !fontsCutTo.includes(c));
+    if (lacking.length === 0) return [];
+    const list = lacking.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    return [`the page draws ${list}, which the role fonts were not cut to; the text of the run (src/subset.ts drawnText) misses something the templates print`];
   }
 
   private serve(req: HTTPRequest, job: PageJob): void {
@@ -257,7 +273,9 @@ export class Renderer {
     if (path === `/${job.name}.html`) {
       return void req.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: job.html });
     }
-    const file = this.assetFile(path);
+    const font = this.options.fontFiles.get(path);
+    if (font instanceof Uint8Array) return void req.respond({ status: 200, contentType: CONTENT_TYPES['.ttf'], body: font });
+    const file = font ?? this.assetFile(path);
     if (!file) return void req.respond({ status: 404, contentType: 'text/plain', body: 'not found' });
     try {
       const body = readFileSync(file);
@@ -267,10 +285,8 @@ export class Renderer {
     }
   }
 
-  /** /templates/x.css → templates folder; /fonts/@fontsource/pkg/x → that package; /fonts/role/x.ttf → a role's file. Nothing else. */
+  /** /templates/x.css → templates folder; /fonts/@fontsource/pkg/x → that package. Nothing else. */
   private assetFile(path: string): string | undefined {
-    const roleFile = this.options.fontFiles.get(path);
-    if (roleFile) return roleFile;
     const inside = (root: string, rest: string) => {
       const file = normalize(join(root, rest));
       return file.startsWith(root + sep) ? file : undefined;
