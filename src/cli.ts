@@ -33,7 +33,7 @@ Options:
   --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml; for batch, the sheet
   --out DIR         where to write the outputs (default: output; batch: output/<sheet name>)
   --only NAMES      comma-separated outputs to render: ${OUTPUTS.map((o) => o.name).join(', ')},
-                    card-<figure id>-square, card-<figure id>-portrait
+                    card-<figure id>-square, card-<figure id>-portrait, or groups: ${Object.keys(TEMPLATE_GROUPS).join(', ')}
                     (default: ${OUTPUTS.filter((o) => o.default).map((o) => o.name).join(', ')} and every card)
   --layout NAME     render the briefing in this layout only: ${LAYOUTS.join(', ')} (gongwen follows GB/T 9704-2012)
   --font ROLE=FILE  serve a font role with your own TrueType file, e.g. --font body=仿宋_GB2312.ttf

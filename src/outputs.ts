@@ -95,19 +95,29 @@ export function selectOutputs(only?: string[], layout?: string, figureIds?: stri
     throw new OutputNameError(`--layout: expected one of ${LAYOUTS.join(', ')}, received ${layout}`);
   }
   const all = [...OUTPUTS, ...cardOutputs(figureIds ?? [])];
-  const known = (n: string) => all.some((o) => o.name === n) || (!figureIds && CARD_NAME.test(n));
+  const known = (n: string) => all.some((o) => o.name === n) || n in TEMPLATE_GROUPS || (!figureIds && CARD_NAME.test(n));
   const unknown = (only ?? []).filter((n) => !known(n));
   if (unknown.length > 0) {
     const cards = figureIds ? `card-<figure id>-square|portrait for the figures ${figureIds.join(', ')}` : 'card-<figure id>-square|portrait';
-    throw new OutputNameError(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, ${cards}; received ${unknown.join(', ')}`);
+    throw new OutputNameError(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, ${cards}; or groups: ${Object.keys(TEMPLATE_GROUPS).join(', ')}; received ${unknown.join(', ')}`);
   }
   const named = only && only.length > 0;
-  const picked = all.filter((o) => (named ? only.includes(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
+  const wanted = new Set((only ?? []).flatMap((n) => namedOutputs(n, all).map((o) => o.name)));
+  const picked = all.filter((o) => (named ? wanted.has(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
   if (picked.length === 0 && figureIds) throw new OutputNameError(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
   return picked;
 }
 
-/** Groups `batch --template` takes besides output names: a template's default outputs. */
+/** The outputs a name stands for: the output of that name, else the group's (poster → poster-a3, poster-a2). */
+function namedOutputs(name: string, all: OutputSpec[]): OutputSpec[] {
+  const exact = all.filter((o) => o.name === name);
+  if (exact.length > 0) return exact;
+  if (name === 'gongwen') return all.filter((o) => o.template === 'gongwen');
+  if (name === 'card') return all.filter((o) => o.kind === 'card');
+  return name in TEMPLATE_GROUPS ? all.filter((o) => o.kind === name && o.default && o.template !== 'gongwen') : [];
+}
+
+/** Groups `render --only` and `batch --template` take besides output names: a template's default outputs. */
 export const TEMPLATE_GROUPS: Record<string, string> = {
   briefing: 'the briefing',
   gongwen: 'the official-document briefing (briefing-gongwen)',
@@ -125,13 +135,7 @@ export function templateOutputs(names: string, figureIds: string[]): OutputSpec[
   const picked: OutputSpec[] = [];
   const unknown: string[] = [];
   for (const name of names.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const exact = all.filter((o) => o.name === name);
-    const group =
-      name === 'gongwen' ? all.filter((o) => o.template === 'gongwen')
-        : name === 'card' ? all.filter((o) => o.kind === 'card')
-          : name in TEMPLATE_GROUPS ? all.filter((o) => o.kind === name && o.default && o.template !== 'gongwen')
-            : [];
-    const found = exact.length > 0 ? exact : group;
+    const found = namedOutputs(name, all);
     if (found.length === 0) unknown.push(name);
     for (const o of found) if (!picked.includes(o)) picked.push(o);
   }
