@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBrowser } from '../src/browser.js';
 import { loadData } from '../src/data/load.js';
-import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts.js';
+import { fontFaceCss, resolveFonts, roleCoverage, roleFontFiles } from '../src/fonts.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 import { cardOutputs, OUTPUTS } from '../src/outputs.js';
 import { eachAtOnce, PAGES_AT_ONCE, pageHtmls, renderOutput } from '../src/pipeline.js';
@@ -24,15 +24,17 @@ const outputs = [
   ...cardOutputs(data.figures.map((f) => f.id)).slice(0, 4),
 ];
 const pages = pageHtmls(TEMPLATES_DIR, view, outputs, fontFaceCss(fonts), 0);
-const whole = { files: roleFontFiles(fonts), cutTo: undefined };
-const cut = await subsetFonts(roleFontFiles(fonts), drawnText(TEMPLATES_DIR, [view], outputs));
-if (cut.cutTo === undefined) throw new Error(`bench: expected the role fonts cut, received: ${cut.report.join('; ') || 'no font large enough to cut'}`);
+const text = drawnText(TEMPLATES_DIR, [view], outputs);
+const coverage = roleCoverage(fonts, text);
+const whole = roleFontFiles(fonts);
+const cut = await subsetFonts(whole, text);
+if (![...cut.files.values()].some((f) => f instanceof Uint8Array)) throw new Error(`bench: expected the role fonts cut, received: ${cut.report.join('; ') || 'no font large enough to cut'}`);
 const { path: browserPath } = await findBrowser();
 const out = mkdtempSync(join(tmpdir(), 'shushuo-bench-fonts-'));
 const print = { bleedMm: 0, marks: false, cmyk: false, icc: undefined, log: () => undefined };
 
-async function run(fontFiles: typeof whole.files | typeof cut.files, fontsCutTo: string | undefined): Promise<number> {
-  const renderer = await Renderer.launch({ browserPath, templatesDir: TEMPLATES_DIR, fontFiles, fontsCutTo, log: () => undefined });
+async function run(fontFiles: typeof cut.files): Promise<number> {
+  const renderer = await Renderer.launch({ browserPath, templatesDir: TEMPLATES_DIR, fontFiles, coverage, log: () => undefined });
   const t0 = performance.now();
   try {
     await eachAtOnce(pages, PAGES_AT_ONCE, async (page) => void (await renderOutput(renderer, page, view, print, out)));
@@ -43,12 +45,12 @@ async function run(fontFiles: typeof whole.files | typeof cut.files, fontsCutTo:
 }
 
 try {
-  await run(cut.files, cut.cutTo); // warm the file cache
+  await run(cut.files); // warm the file cache
   const a: number[] = [];
   const b: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    a.push(await run(whole.files, undefined));
-    b.push(await run(cut.files, cut.cutTo));
+    a.push(await run(whole));
+    b.push(await run(cut.files));
   }
   const best = (xs: number[]) => Math.min(...xs);
   console.log(`${outputs.map((o) => o.name).join(', ')}: best of ${ROUNDS} rounds each`);

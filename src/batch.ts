@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
 import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
-import { fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
+import { fontFaceCss, resolveFonts, roleCoverage, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { drawnText, subsetFonts } from './subset.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
@@ -108,9 +108,10 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
       return [];
     }
   });
-  const subset = await subsetFonts(roleFontFiles(fonts), drawnText(options.templatesDir, rowViews, outputs));
+  const text = drawnText(options.templatesDir, rowViews, outputs);
+  const subset = await subsetFonts(roleFontFiles(fonts), text);
   for (const line of subset.report) say(`font ${line}`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: subset.files, fontsCutTo: subset.cutTo, log: () => undefined });
+  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: subset.files, coverage: roleCoverage(fonts, text), log: () => undefined });
   const print: PrintOptions = { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log: () => undefined };
   try {
     await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, output }) => {

@@ -178,6 +178,16 @@ export function fontFaceCss(faces: RoleFace[]): string {
   return rules.join('\n');
 }
 
+/**
+ * For each role's CSS family, the characters of `text` (all a run may draw) that its face has.
+ * The renderer fails a page that draws, in a role, a character missing here: Chrome would draw an
+ * empty box (tofu) and still name the role's font when no system font has the character.
+ */
+export function roleCoverage(faces: RoleFace[], text: string): Record<string, string> {
+  const chars = [...new Set(text)];
+  return Object.fromEntries(faces.map((f) => [f.cssFamily, chars.filter((c) => f.covers(c.codePointAt(0)!)).join('')]));
+}
+
 /** Files the renderer serves for the roles: URL path → file. */
 export function roleFontFiles(faces: RoleFace[]): Map<string, string> {
   return new Map(faces.flatMap((f) => (f.source.kind === 'file' ? [[roleFontUrl(f.role), f.source.file] as const] : [])));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
 import { loadData, type ParseOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
-import { describeFonts, fontFaceCss, resolveFonts, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
+import { describeFonts, fontFaceCss, resolveFonts, roleCoverage, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { drawnText, subsetFonts } from './subset.js';
 import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './outputs.js';
 import { describeEntry, describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
@@ -95,9 +95,10 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 
   const browser = await findBrowser(options.browser);
   log(`browser: ${browser.path} (${browser.source})`);
-  const subset = await subsetFonts(roleFontFiles(fonts), drawnText(templatesDir, [view], outputs));
+  const text = drawnText(templatesDir, [view], outputs);
+  const subset = await subsetFonts(roleFontFiles(fonts), text);
   for (const line of subset.report) log(`font ${line}`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, fontFiles: subset.files, fontsCutTo: subset.cutTo, log });
+  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, fontFiles: subset.files, coverage: roleCoverage(fonts, text), log });
   const written: ManifestEntry[] = [];
   const print: PrintOptions = { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log };
   try {

@@ -27,8 +27,8 @@ export interface RendererOptions {
   templatesDir: string;
   /** Font files of the roles (a path, or the bytes of a subset), by the URL path the page asks for (/fonts/role/body.ttf) */
   fontFiles: Map<string, string | Uint8Array>;
-  /** The characters the subsets in fontFiles were cut to: a page that draws any other fails */
-  fontsCutTo?: string;
+  /** Per role family, the characters its face (whole or cut) has: a page that draws another in that role fails */
+  coverage?: Record<string, string>;
   log: (line: string) => void;
   /** Time to wait for a page to say it is done, ms */
   timeout?: number;
@@ -247,22 +247,18 @@ export class Renderer {
     const done = await page
       .waitForFunction(() => (window as unknown as { shushuoDone?: unknown }).shushuoDone, { timeout: this.options.timeout ?? 60_000 })
       .then((h) => h.jsonValue() as Promise<{ problems: string[] }>);
-    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems)), ...(await this.uncut(page))];
+    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems)), ...(await this.uncovered(page))];
     if (problems.length > 0) throw new RenderError(`${job.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
   }
 
   /**
-   * Characters on the page that the cut fonts lack. Without a system font that has them, Chrome
-   * draws the role font's empty box (tofu), which the font check below cannot see.
+   * Characters drawn in a role whose face lacks them. Without a system font that has one, Chrome
+   * draws the face's empty box (tofu) and still names the role's font, so checkFonts cannot see it.
    */
-  private async uncut(page: Page): Promise<string[]> {
-    const { fontsCutTo } = this.options;
-    if (fontsCutTo === undefined) return [];
-    const drawn = await page.evaluate(() => document.body.textContent ?? '');
-    const lacking = [...new Set(drawn)].filter((c) => !/\s/.test(c) && !fontsCutTo.includes(c));
-    if (lacking.length === 0) return [];
-    const list = lacking.map((c) => `"${c}" (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
-    return [`the page draws ${list}, which the role fonts were not cut to; the text of the run (src/subset.ts drawnText) misses something the templates print`];
+  private async uncovered(page: Page): Promise<string[]> {
+    const { coverage } = this.options;
+    if (!coverage) return [];
+    return page.evaluate(uncoveredChars, coverage);
   }
 
   private serve(req: HTTPRequest, job: PageJob): void {
@@ -332,6 +328,28 @@ function layoutProblems(): string[] {
     const wide = Array.from(document.querySelectorAll<HTMLElement>('body *')).find((el) => el.getBoundingClientRect().right > window.innerWidth + 1);
     const what = wide ? `<${wide.tagName.toLowerCase()} class="${wide.getAttribute('class') ?? ''}">` : 'something';
     problems.push(`the content is ${document.documentElement.scrollWidth} px wide, the page ${window.innerWidth} px (first too wide: ${what})`);
+  }
+  return problems;
+}
+
+/** Runs in the page: each character of a text node that the first family of its element does not have. */
+function uncoveredChars(coverage: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest('script, style')) continue;
+    const family = getComputedStyle(el).fontFamily.split(',')[0]!.trim().replace(/^["']|["']$/g, '');
+    const has = coverage[family];
+    if (has === undefined) continue; // not a role: checkFonts names it
+    for (const c of node.nodeValue ?? '') {
+      if (/[\s\p{Cf}]/u.test(c) || has.includes(c) || seen.has(family + c)) continue;
+      seen.add(family + c);
+      const code = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
+      problems.push(`"${c}" (U+${code}) in <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> "${text}" is not in the face of ${family}: the face lacks it, or the text of the run (src/subset.ts drawnText) misses it`);
+    }
   }
   return problems;
 }

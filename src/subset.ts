@@ -29,8 +29,6 @@ function templateTexts(dir: string): string[] {
 export interface SubsetResult {
   /** URL path → the subset's bytes, or the original file where it could not be cut */
   files: Map<string, string | Uint8Array>;
-  /** The characters of the cut, if any font was cut */
-  cutTo: string | undefined;
   /** One line per font: sizes before and after, or why the whole file is served */
   report: string[];
 }
@@ -42,12 +40,11 @@ const WORTH_CUTTING = 1_000_000;
 export async function subsetFonts(files: Map<string, string>, text: string, python: string | null = pythonWithFontTools() ?? null): Promise<SubsetResult> {
   const out = new Map<string, string | Uint8Array>(files);
   const report: string[] = [];
-  let cutTo: string | undefined;
   const big = [...files].filter(([, file]) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > WORTH_CUTTING);
-  if (big.length === 0) return { files: out, cutTo, report };
+  if (big.length === 0) return { files: out, report };
   if (!python) {
     report.push(`${big.map(([, f]) => shortName(f)).join(', ')}: served whole; no Python with fontTools to cut them to the characters used`);
-    return { files: out, cutTo, report };
+    return { files: out, report };
   }
   const dir = mkdtempSync(join(tmpdir(), 'shushuo-subset-'));
   try {
@@ -63,14 +60,13 @@ export async function subsetFonts(files: Map<string, string>, text: string, pyth
         }
         const bytes = readFileSync(output);
         out.set(url, bytes);
-        cutTo = text;
         report.push(`${shortName(file)}: ${mb(statSync(file).size)} → ${mb(bytes.length)}, cut to the ${[...text].length} characters the pages may draw`);
       }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { files: out, cutTo, report };
+  return { files: out, report };
 }
 
 // Keep every layout feature (vertical and locale forms), every name record (the PDF names the

@@ -1,12 +1,13 @@
 // Role fonts cut to the characters a run draws: what goes in, what comes out, and what happens
 // when a character is missing from the cut (the render fails; it never prints another face).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findBrowser } from '../src/browser.js';
 import { loadData } from '../src/data/load.js';
-import { FONTS_DIR, fontFaceCss, resolveFonts, roleFontFiles, roleFontUrl } from '../src/fonts.js';
+import { FONTS_DIR, fontFaceCss, resolveFonts, roleCoverage, roleFontFiles, roleFontUrl } from '../src/fonts.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 import { cardOutputs, OUTPUTS } from '../src/outputs.js';
 import { pageHtmls, renderOutput } from '../src/pipeline.js';
@@ -79,19 +80,20 @@ describe('subsetFonts', { timeout: 60_000 }, () => {
   });
 });
 
-describe('a card rendered with cut fonts', { timeout: 120_000 }, () => {
+describe('a card rendered with cut fonts, and with a face that lacks a character', { timeout: 120_000 }, () => {
   const fonts = resolveFonts();
   const card = cardOutputs(data.figures.map((f) => f.id)).find((o) => o.name.endsWith('-square'))!;
   const [page] = pageHtmls(TEMPLATES_DIR, view, [card], fontFaceCss(fonts), 0);
   const print = { bleedMm: 0, marks: false, cmyk: false, icc: undefined, log: () => undefined };
+  const text = drawnText(TEMPLATES_DIR, [view], [card]);
   let browserPath: string;
   before(async () => {
     browserPath = (await findBrowser()).path;
   });
 
-  const renderWith = async (text: string) => {
-    const { files, cutTo } = await subsetFonts(roleFontFiles(fonts), text);
-    const renderer = await Renderer.launch({ browserPath, templatesDir: TEMPLATES_DIR, fontFiles: files, fontsCutTo: cutTo, log: () => undefined });
+  const renderWith = async (cutTo: string) => {
+    const { files } = await subsetFonts(roleFontFiles(fonts), cutTo);
+    const renderer = await Renderer.launch({ browserPath, templatesDir: TEMPLATES_DIR, fontFiles: files, coverage: roleCoverage(fonts, cutTo), log: () => undefined });
     try {
       return await renderOutput(renderer, page!, view, print, OUT);
     } finally {
@@ -100,17 +102,29 @@ describe('a card rendered with cut fonts', { timeout: 120_000 }, () => {
   };
 
   it('renders when cut to the text of the run', async () => {
-    const [entry] = await renderWith(drawnText(TEMPLATES_DIR, [view], [card]));
+    const [entry] = await renderWith(text);
     assert.equal(entry!.file, `${card.name}.png`);
   });
 
-  // Where no system font has the character, Chrome draws the cut font's empty box and reports the role font as used.
-  it('fails, naming the character, when the 楷体 quote has one the cut lacks', async () => {
+  // Where no system font has the character, Chrome draws the face's empty box and names the role's font as used.
+  it('fails, naming the character, the element and the role, when the 楷体 quote has one the cut lacks', async () => {
     const quote = view.figures.find((f) => f.id === card.figure)!.fragment;
     const lacking = [...quote].find((c) => /\p{Script=Han}/u.test(c))!;
-    const text = drawnText(TEMPLATES_DIR, [view], [card]).replaceAll(lacking, '');
     const code = lacking.codePointAt(0)!.toString(16).toUpperCase();
-    await assert.rejects(renderWith(text), new RegExp(`${card.name}: the page is not fit to print:\\n  the page draws "${lacking}" \\(U\\+${code}\\), which the role fonts were not cut to`));
+    await assert.rejects(
+      renderWith(text.replaceAll(lacking, '')),
+      new RegExp(`${card.name}: the page is not fit to print:\\n[\\s\\S]*  "${lacking}" \\(U\\+${code}\\) in <p class="card-quote"> "原文：.*" is not in the face of role-subheading`),
+    );
+  });
+
+  it("fails the run when the role's own file lacks a character of the template's text (原 of 原文：), which no data check sees", async () => {
+    const url = roleFontUrl('subheading');
+    const { files } = await subsetFonts(new Map([[url, KAI]]), text.replaceAll('原', ''));
+    const noYuan = join(OUT, 'kai-without-yuan.ttf');
+    writeFileSync(noYuan, files.get(url) as Uint8Array);
+    const r = spawnSync('node', ['bin/shushuo.js', 'render', '--data', 'data/luoyang-2018-02-08.yaml', '--out', join(OUT, 'cli'), '--only', card.name, '--font', `subheading=${noYuan}`], { encoding: 'utf8', timeout: 100_000 });
+    assert.notEqual(r.status, 0, r.stdout);
+    assert.match(r.stderr, /"原" \(U\+539F\) in <p class="card-quote"> "原文：.*" is not in the face of role-subheading/);
   });
 });
 
