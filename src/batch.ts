@@ -8,12 +8,11 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
 import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
 import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
-import { fontFaceCss, resolveFonts, roleCoverage, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
-import { drawnText, subsetFonts } from './subset.js';
+import { fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
+import { drawnText } from './subset.js';
 import { templateOutputs, type OutputSpec } from './outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
+import { describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
 import { Progress, type ProgressStream } from './progress.js';
-import { Renderer } from './render.js';
 import { readSheet } from './sheet.js';
 import { verifyFigures } from './verify.js';
 import { buildView, type View } from './views.js';
@@ -109,9 +108,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
     }
   });
   const text = drawnText(options.templatesDir, rowViews, outputs);
-  const subset = await subsetFonts(roleFontFiles(fonts), text);
-  for (const line of subset.report) say(`font ${line}`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir: options.templatesDir, fontFiles: subset.files, coverage: roleCoverage(fonts, text), log: () => undefined });
+  const renderer = await launchRenderer({ browserPath: browser.path, templatesDir: options.templatesDir, fonts, text }, say, () => undefined);
   const print: PrintOptions = { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log: () => undefined };
   try {
     await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, output }) => {

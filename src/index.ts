@@ -7,11 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
 import { loadData, type ParseOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
-import { describeFonts, fontFaceCss, resolveFonts, roleCoverage, roleFontFiles, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
-import { drawnText, subsetFonts } from './subset.js';
+import { describeFonts, fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
+import { drawnText } from './subset.js';
 import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './outputs.js';
-import { describeEntry, describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
-import { Renderer } from './render.js';
+import { describeEntry, describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
 import { buildView } from './views.js';
 import { formatVerify, verifyFigures, type FigureCheck } from './verify.js';
 import { writeManifest, type ManifestEntry } from './write.js';
@@ -95,10 +94,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 
   const browser = await findBrowser(options.browser);
   log(`browser: ${browser.path} (${browser.source})`);
-  const text = drawnText(templatesDir, [view], outputs);
-  const subset = await subsetFonts(roleFontFiles(fonts), text);
-  for (const line of subset.report) log(`font ${line}`);
-  const renderer = await Renderer.launch({ browserPath: browser.path, templatesDir, fontFiles: subset.files, coverage: roleCoverage(fonts, text), log });
+  const renderer = await launchRenderer({ browserPath: browser.path, templatesDir, fonts, text: drawnText(templatesDir, [view], outputs) }, log, log);
   const written: ManifestEntry[] = [];
   const print: PrintOptions = { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log };
   try {

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { toPdfX } from './ghostscript.js';
 import { preflight } from './preflight.js';
 import type { SpeechData } from './data/types.js';
-import { missingGlyphs, type MissingGlyph, type RoleFace } from './fonts.js';
+import { missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts.js';
 import { finishPng, smallerFormats, thumbnail } from './image.js';
 import { galleryHtml, type GalleryItem } from './gallery.js';
 import { pixelSize, type OutputSpec } from './outputs.js';
 import { finishPdf, readPdfInfo } from './pdf.js';
-import { RenderError, type Renderer } from './render.js';
+import { Renderer, RenderError } from './render.js';
+import { subsetFonts } from './subset.js';
 import { renderHtml } from './templates.js';
 import type { View } from './views.js';
 import { sha256, writeAtomic, type ManifestEntry } from './write.js';
@@ -24,6 +25,20 @@ export function pageHtmls(templatesDir: string, view: View, outputs: OutputSpec[
     const pngHtml = output.png ? html(output, 0) : '';
     return { output, pdfHtml: output.pdf ? (bleedMm === 0 && pngHtml ? pngHtml : html(output, bleedMm)) : '', pngHtml };
   });
+}
+
+/**
+ * The run's one browser. It serves the role fonts cut to `text` (all the run's pages may draw; see
+ * drawnText) and fails a page that draws a character its role's face lacks. `say` gets the cut's report.
+ */
+export async function launchRenderer(
+  run: { browserPath: string; templatesDir: string; fonts: RoleFace[]; text: string },
+  say: (line: string) => void,
+  log: (line: string) => void,
+): Promise<Renderer> {
+  const subset = await subsetFonts(roleFontFiles(run.fonts), run.text);
+  for (const line of subset.report) say(`font ${line}`);
+  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, coverage: roleCoverage(run.fonts, run.text), log });
 }
 
 /** Run `work` over `items`, `atOnce` at a time (pages over the one browser). */
