@@ -247,18 +247,8 @@ export class Renderer {
     const done = await page
       .waitForFunction(() => (window as unknown as { shushuoDone?: unknown }).shushuoDone, { timeout: this.options.timeout ?? 60_000 })
       .then((h) => h.jsonValue() as Promise<{ problems: string[] }>);
-    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems)), ...(await this.uncovered(page))];
+    const problems = [...failures, ...(done.problems ?? []), ...(await page.evaluate(layoutProblems)), ...(await page.evaluate(uncoveredChars, this.options.coverage ?? null))];
     if (problems.length > 0) throw new RenderError(`${job.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
-  }
-
-  /**
-   * Characters drawn in a role whose face lacks them. Without a system font that has one, Chrome
-   * draws the face's empty box (tofu) and still names the role's font, so checkFonts cannot see it.
-   */
-  private async uncovered(page: Page): Promise<string[]> {
-    const { coverage } = this.options;
-    if (!coverage) return [];
-    return page.evaluate(uncoveredChars, coverage);
   }
 
   private serve(req: HTTPRequest, job: PageJob): void {
@@ -332,9 +322,14 @@ function layoutProblems(): string[] {
   return problems;
 }
 
-/** Runs in the page: each character of a text node that the first family of its element does not have. */
-function uncoveredChars(coverage: Record<string, string>): string[] {
+/**
+ * Runs in the page: each character of a text node that the face of its element's role lacks.
+ * Without a system font that has one, Chrome draws the face's empty box (tofu) and still names
+ * the role's font, so checkFonts cannot see it.
+ */
+function uncoveredChars(coverage: Record<string, string> | null): string[] {
   const problems: string[] = [];
+  if (!coverage) return problems;
   const seen = new Set<string>();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
