@@ -1,45 +1,54 @@
 // Chinese number formats. Every number that reaches an output is formatted here,
 // so the text, the chart labels and the alt text always agree.
 
-import type { DerivedFigure, Figure, Qualifier } from './data/types.js';
+import { qualifierWord } from './data/qualifiers.js';
+import type { DerivedFigure, Figure } from './data/types.js';
 
-const PREFIX_QUALIFIERS: ReadonlySet<Qualifier> = new Set(['近', '约', '仅有', '超过']);
+const DIGITS = new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 15 });
 
-/** Digits for a number: no thousands separators below 万, at most two decimals, no trailing zeros. */
+/**
+ * Digits for a number as the data gives it: no thousands separators, no exponent, no trailing zeros,
+ * up to 15 significant digits (what a decimal in a data file can hold): 0.000001, 1812, 12.5, 1e21 as
+ * 1000000000000000000000. Sums and shares computed here are rounded by their makers, not by this.
+ */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`formatNumber: expected a finite number, received ${value}`);
-  const rounded = Math.round(value * 100) / 100;
-  return String(rounded);
-}
-
-/** Scale by 万 or 亿 where a count or amount is large: 123456 → 12.35万. */
-export function formatScaled(value: number): string {
-  const abs = Math.abs(value);
-  if (abs >= 1e8) return `${formatNumber(value / 1e8)}亿`;
-  if (abs >= 1e5) return `${formatNumber(value / 1e4)}万`;
-  return formatNumber(value);
+  return DIGITS.format(value).replace(/^-0$/, '0');
 }
 
 export interface FormattedFigure {
-  /** The whole figure as printed: 近40%, 1900元左右, 约50个村 */
+  /** The whole figure as printed: 近40%, 1900元左右, 300余家, 超过六成, 第3位 */
   text: string;
-  /** The qualifier before the number, or '' */
+  /** What stands before the number: a qualifier (近, 约, 超过), or 第 for a rank; '' when none */
   prefix: string;
-  /** The number with its scale: 1812, 5, 12.35万 */
+  /** The number as the speech writes it: 1812, 六成, 3.5万, 1,812 */
   number: string;
-  /** The unit: %, 个, 万元 */
+  /** A qualifier between number and unit (300余家), or '' */
+  middle: string;
+  /** The unit: %, 个, 万元; '' for 六成 */
   unit: string;
-  /** The qualifier after the unit, or '' */
+  /** A qualifier after the unit (1900元左右), or '' */
   suffix: string;
 }
 
+type Printable = Pick<Figure, 'value' | 'unit' | 'qualifier'> & Partial<Pick<Figure, 'written' | 'qualifierAt' | 'kind'>>;
+
 /** Format a figure (or a derived figure) once, in parts, so callouts can style each part. */
-export function formatFigure(figure: Pick<Figure, 'value' | 'unit' | 'qualifier'>): FormattedFigure {
-  const q = figure.qualifier;
-  const prefix = q && PREFIX_QUALIFIERS.has(q) ? q : '';
-  const suffix = q && !PREFIX_QUALIFIERS.has(q) ? q : '';
-  const number = figure.unit === '%' ? formatNumber(figure.value) : formatScaled(figure.value);
-  return { text: `${prefix}${number}${figure.unit}${suffix}`, prefix, number, unit: figure.unit, suffix };
+export function formatFigure(figure: Printable): FormattedFigure {
+  const q = figure.qualifier ?? '';
+  const at = q ? figure.qualifierAt ?? qualifierWord(q)?.place ?? 'before' : undefined;
+  const rank = figure.kind === 'rank' ? '第' : '';
+  const prefix = `${at === 'before' ? q : ''}${rank}`;
+  const middle = at === 'between' ? q : '';
+  const suffix = at === 'after' ? q : '';
+  const number = figure.written ?? formatNumber(figure.value);
+  return { text: `${prefix}${number}${middle}${figure.unit}${suffix}`, prefix, number, middle, unit: figure.unit, suffix };
+}
+
+/** The value a from-to figure moved from, as printed: 40% of 由40%提高到75% */
+export function formatFrom(figure: Pick<Figure, 'from' | 'fromWritten' | 'unit'>): string {
+  if (figure.from === undefined) return '';
+  return `${figure.fromWritten ?? formatNumber(figure.from)}${figure.unit}`;
 }
 
 /** A change of a percentage, in 百分点 (percentage points): 3.5 → 提高3.5个百分点, -2 → 下降2个百分点. */

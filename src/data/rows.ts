@@ -176,9 +176,11 @@ function valueAt(raw: unknown, path: PathPart[]): unknown {
 /** A cell as the field wants it: numbers for numeric fields, lists split on 、，, dates as YYYY-MM-DD. Anything else stays as written, for validation to report. */
 function cellToField(cell: CellValue, path: PathPart[], parent: Record<string, unknown>): unknown {
   const key = path.at(-1) as string;
-  const spec = (path[0] === 'document' ? DOCUMENT_FIELDS[key] : FIGURE_FIELDS[key]) as { type?: string; $ref?: string } | undefined;
-  const type = spec?.$ref ? (definitions[spec.$ref.split('/').pop()!]?.type as string | undefined) : spec?.type;
-  if (type === 'number' || type === 'integer') return typeof cell === 'number' ? cell : toNumber(cell, typeof parent.unit === 'string' ? parent.unit : undefined);
+  const spec = (path[0] === 'document' ? DOCUMENT_FIELDS[key] : FIGURE_FIELDS[key]) as { type?: string | string[]; $ref?: string } | undefined;
+  const types = [(spec?.$ref ? definitions[spec.$ref.split('/').pop()!]?.type : spec?.type) ?? []].flat() as string[];
+  const type = types[0];
+  // A figure's value may be written as the speech writes it (六成): a cell that is not a number stays text.
+  if (types.includes('number') || types.includes('integer')) return typeof cell === 'number' ? cell : toNumber(cell, typeof parent.unit === 'string' ? parent.unit : undefined);
   const text = typeof cell === 'number' ? String(cell) : cell;
   if (type === 'array') return text.split(/\s*[、，,；;]\s*/).filter(Boolean);
   if (spec?.$ref?.endsWith('/date')) return toDate(text);
