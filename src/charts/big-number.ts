@@ -2,7 +2,8 @@
 //
 // The qualifier, number, unit and suffix are one line of text (so it copies as
 // 近40%), styled by part: qualifier small, number large serif red, unit medium.
-// A short red rule separates the number from the wrapped label.
+// A short red rule separates the number from the wrapped label. An optional tag,
+// a small boxed word above the number, says what kind of figure it is (目标, 约数).
 
 import { displayStyle, figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
 import {
@@ -13,6 +14,7 @@ import {
   runsWidth,
   svgDocument,
   textLine,
+  textWidth,
   wrapText,
   type Anchor,
   type BaseOptions,
@@ -31,6 +33,8 @@ export interface BigNumberOptions extends BaseOptions {
   numberSize?: number;
   /** default 16 */
   labelSize?: number;
+  /** A small boxed word above the number, e.g. 目标 for a target or 约数 for an approximate figure */
+  tag?: string;
 }
 
 const PAD = 8;
@@ -39,6 +43,10 @@ const RULE_HEIGHT = 3;
 const RULE_WIDTH = 40;
 const LINE_HEIGHT = 1.5;
 const MIN_NUMBER_SIZE = 16;
+const TAG_SIZE = 13;
+const TAG_PAD_X = 6;
+const TAG_PAD_Y = 3;
+const TAG_GAP = 8;
 
 export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string {
   const theme = resolveTheme('bigNumber', options);
@@ -47,6 +55,10 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
   const labelSize = options.labelSize ?? 16;
   const align: Anchor = options.align ?? 'middle';
   if (!(width > 2 * PAD + 40)) throw new Error(`bigNumber: options.width: expected at least ${2 * PAD + 40}, received ${width}`);
+  const tag = options.tag ?? '';
+  if (typeof tag !== 'string' || /\n/.test(tag)) throw new Error(`bigNumber: options.tag: expected one short line of text such as "目标", received ${JSON.stringify(options.tag)}`);
+  const tagWidth = tag ? textWidth(tag, TAG_SIZE) + 2 * TAG_PAD_X : 0;
+  if (tagWidth > width - 2 * PAD) throw new Error(`bigNumber: options.tag: "${tag}" is wider than the callout (width ${width}); use a word or two`);
 
   const parts = figureParts(figure);
   const label = options.label ?? figure.label;
@@ -58,10 +70,11 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
   const unitWidth = runsWidth(figureRuns(parts, base));
   size = Math.min(size, inner / unitWidth);
 
-  // 2. Label lines and the height they need.
+  // 2. Tag and label lines, and the height they need.
+  const tagBlock = tag ? TAG_SIZE + 2 * TAG_PAD_Y + TAG_GAP : 0;
   const lines = label ? wrapText(label, inner, labelSize) : [];
   const labelBlock = lines.length ? RULE_GAP + lines.length * labelSize * LINE_HEIGHT : 0;
-  const need = (n: number) => PAD + n + RULE_GAP + RULE_HEIGHT + labelBlock + PAD;
+  const need = (n: number) => PAD + tagBlock + n + RULE_GAP + RULE_HEIGHT + labelBlock + PAD;
 
   // 3. A fixed height shrinks the number; content is centred vertically.
   let height = need(size);
@@ -69,7 +82,7 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
   if (options.height !== undefined) {
     if (need(size) > options.height) size = options.height - (need(size) - size);
     if (size < MIN_NUMBER_SIZE) {
-      throw new Error(`bigNumber: options.height: ${options.height} is too small for the label "${label}" (leave it out to size the callout to its content)`);
+      throw new Error(`bigNumber: options.height: ${options.height} is too small for the label "${label}"${tag ? ` and the tag "${tag}"` : ''} (leave it out to size the callout to its content)`);
     }
     height = options.height;
     top = (height - need(size)) / 2 + PAD;
@@ -77,9 +90,16 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
 
   const runs = figureRuns(parts, scaleStyle(base, size));
   const x = align === 'middle' ? width / 2 : PAD;
-  const baseline = top + ASCENT * size;
+  let body = '';
+  // 4. The tag: red word in a red outline, above the number.
+  if (tag) {
+    const tagX = align === 'middle' ? width / 2 - tagWidth / 2 : PAD;
+    body += el('rect', { class: 'tag-box', x: tagX, y: top, width: tagWidth, height: TAG_SIZE + 2 * TAG_PAD_Y, fill: c.paper, stroke: c.red, 'stroke-width': 1 });
+    body += textLine(tagX + TAG_PAD_X, top + TAG_PAD_Y + ASCENT * TAG_SIZE, 'start', [{ text: tag, size: TAG_SIZE, family: sans, weight: 700, fill: c.red }], 'tag');
+  }
+  const baseline = top + tagBlock + ASCENT * size;
   const ruleY = baseline + DESCENT * size + RULE_GAP;
-  let body = textLine(x, baseline, align, runs, 'figure');
+  body += textLine(x, baseline, align, runs, 'figure');
   body += el('rect', {
     class: 'rule',
     x: align === 'middle' ? width / 2 - RULE_WIDTH / 2 : PAD,
@@ -100,7 +120,7 @@ export function bigNumber(figure: AnyFigure, options: BigNumberOptions): string 
     width,
     height,
     title: options.title ?? label,
-    desc: `${label}：${parts.text}。`,
+    desc: `${label}：${parts.text}${tag ? `（${tag}）` : ''}。`,
     body,
   });
 }

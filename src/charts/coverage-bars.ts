@@ -51,10 +51,10 @@ export function coverageBars(rows: readonly CoverageRow[], options: CoverageBars
   const { palette: c, sans, serif } = theme;
   if (!Array.isArray(rows) || rows.length === 0) throw new Error('coverageBars: expected at least one row, received none');
   rows.forEach(({ figure, gap }, i) => {
-    if (figure.unit !== '%' || !(figure.value >= 0 && figure.value <= 100)) {
-      throw new Error(`coverageBars: rows[${i}].figure "${figure.id}": expected a percentage from 0 to 100, received ${figure.value}${figure.unit}`);
+    if (figure.percent !== true || !(figure.value >= 0 && figure.value <= 100)) {
+      throw new Error(`coverageBars: rows[${i}].figure "${figure.id}": expected a percentage from 0 to 100, received ${figureParts(figure).text}${figure.percent ? '' : ' (not a share of a whole)'}`);
     }
-    if (gap && gap.unit !== '%') throw new Error(`coverageBars: rows[${i}].gap "${gap.id}": expected unit "%", received "${gap.unit}"`);
+    if (gap && gap.percent !== true) throw new Error(`coverageBars: rows[${i}].gap "${gap.id}": expected a percentage (percent: true), received ${figureParts(gap).text}`);
   });
   const width = options.width ?? 640;
   const barHeight = options.barHeight ?? 26;
@@ -73,6 +73,7 @@ export function coverageBars(rows: readonly CoverageRow[], options: CoverageBars
   const valueStyle = (fill: string): FigureStyle => ({
     prefix: { size: 13, family: sans, weight: 700, fill },
     number: { size: 18, family: serif, weight: 900, fill },
+    middle: { size: 13, family: sans, weight: 700, fill },
     unit: { size: 14, family: serif, weight: 700, fill },
     suffix: { size: 13, family: sans, weight: 700, fill },
     mark: { size: 12, family: sans, weight: 400, fill },

@@ -1,6 +1,7 @@
 // A donut for a share of a whole: the arc covers value/100 of the circle,
 // starting at 12 o'clock and running clockwise, over a light full track.
-// The printed figure sits in the centre, the label below the ring.
+// The printed figure sits in the centre, as the speech writes it (超过六成, not 60%),
+// the label below the ring.
 
 import { arc } from 'd3';
 import { displayStyle, figureParts, figureRuns, scaleStyle, type AnyFigure, type FigureStyle } from './figure-text.js';
@@ -35,8 +36,8 @@ const LINE_HEIGHT = 1.45;
 export function ring(figure: AnyFigure, options: RingOptions): string {
   const theme = resolveTheme('ring', options);
   const { palette: c, sans } = theme;
-  if (figure.unit !== '%') {
-    throw new Error(`ring: figure "${figure.id}": expected unit "%", received "${figure.unit}" (use bigNumber for counts and amounts)`);
+  if (figure.percent !== true) {
+    throw new Error(`ring: figure "${figure.id}": expected a share of a whole (percent: true), received ${figureParts(figure).text} (use bigNumber for counts, amounts and rates)`);
   }
   if (!Number.isFinite(figure.value) || figure.value < 0 || figure.value > 100) {
     throw new Error(`ring: figure "${figure.id}": expected a value from 0 to 100, received ${figure.value} (use bigNumber for values over 100%)`);

@@ -74,14 +74,19 @@ export function stackedBar(segments: readonly StackedSegment[], options: Stacked
   const theme = resolveTheme('stackedBar', options);
   const { palette: c, sans, serif } = theme;
   if (!Array.isArray(segments) || segments.length === 0) throw new Error('stackedBar: expected at least one segment, received none');
-  const unit = segments[0]!.figure.unit;
+  // Shares (40%, 六成) go together whatever their unit; other figures need one unit.
+  const first = segments[0]!.figure;
+  const percent = first.percent === true;
   segments.forEach(({ figure }, i) => {
-    if (figure.unit !== unit) throw new Error(`stackedBar: segments[${i}] "${figure.id}": expected unit "${unit}" like segments[0], received "${figure.unit}"`);
+    if ((figure.percent === true) !== percent) {
+      throw new Error(`stackedBar: segments[${i}] "${figure.id}": expected ${percent ? 'a percentage' : `unit "${first.unit}"`} like segments[0], received ${figureParts(figure).text}`);
+    }
+    if (!percent && figure.unit !== first.unit) throw new Error(`stackedBar: segments[${i}] "${figure.id}": expected unit "${first.unit}" like segments[0], received "${figure.unit}"`);
     if (!(figure.value >= 0)) throw new Error(`stackedBar: segments[${i}] "${figure.id}": expected a value of 0 or more, received ${figure.value}`);
   });
   const total = segments.reduce((s, { figure }) => s + figure.value, 0);
   if (!(total > 0)) throw new Error('stackedBar: segments add up to 0, expected a positive total');
-  if (unit === '%' && Math.abs(total - 100) > 1) {
+  if (percent && Math.abs(total - 100) > 1) {
     throw new Error(`stackedBar: segments add up to ${total}%, expected 100% (add a complement DerivedFigure for the rest)`);
   }
   const width = options.width ?? 640;
@@ -94,6 +99,7 @@ export function stackedBar(segments: readonly StackedSegment[], options: Stacked
   const valueStyle = (fill: string, markFill: string): FigureStyle => ({
     prefix: { size: 13, family: sans, weight: 700, fill },
     number: { size: 20, family: serif, weight: 900, fill },
+    middle: { size: 13, family: sans, weight: 700, fill },
     unit: { size: 14, family: serif, weight: 700, fill },
     suffix: { size: 13, family: sans, weight: 700, fill },
     mark: { size: 12, family: sans, weight: 400, fill: markFill },

@@ -14,6 +14,8 @@ export interface Palette {
   track: string;
   /** A second series colour */
   secondary: string;
+  /** Falling values: down arrows, a dark grey-green */
+  down: string;
   /** Text on dark fills */
   paper: string;
 }
@@ -24,6 +26,7 @@ export const DEFAULT_PALETTE: Readonly<Palette> = {
   grey: '#6b6b6b',
   track: '#ece6df',
   secondary: '#d9a441',
+  down: '#3e5b4f',
   paper: '#ffffff',
 };
 

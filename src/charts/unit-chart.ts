@@ -115,7 +115,7 @@ export function unitChart(figure: AnyFigure, options: UnitChartOptions): string 
   y += rows * cell;
 
   // 3. Legend.
-  const legend = options.legend ?? (figure.unit === '%' ? '每个图标代表百分之一' : `每个图标代表一${figure.unit}`);
+  const legend = options.legend ?? (figure.percent ? '每个图标代表百分之一' : `每个图标代表一${figure.unit}`);
   if (legend) {
     wrapText(legend, inner, 13).forEach((line, i) => {
       y += (i === 0 ? 10 : 5) + ASCENT * 13;
