@@ -3,7 +3,8 @@
 // <out>/<row name>/… with a manifest each, a gallery and batch.json over all rows.
 // A row that is invalid or fails to render is reported; the other rows still render.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { findBrowser } from './browser.js';
 import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
@@ -206,9 +207,10 @@ function checkRowSources(rows: RowData[], columns: Column[], sheetDir: string, s
     const cell = String(r.cells[column.index] ?? '').trim();
     let text: string | undefined;
     try {
-      text = cell ? readFileSync(resolve(sheetDir, cell), 'utf8') : undefined;
+      text = cell ? readTextFile(resolve(sheetDir, cell), { maxBytes: MAX_SPEECH_BYTES, what: 'a text file' }).text : undefined;
     } catch (err) {
-      r.problems.push(`${where}, column ${column.letter} source: expected a text file relative to the sheet, received "${cell}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (!(err instanceof TextFileError)) throw err;
+      r.problems.push(`${where}, column ${column.letter} source: expected a text file relative to the sheet, received "${cell}" (${err.message.replace(/^cannot read a text file \((.*)\)$/, '$1')})`);
     }
     if (!cell) r.problems.push(`${where}, column ${column.letter} source: expected the speech's text file for this row's figures, received an empty cell`);
     if (text !== undefined) {

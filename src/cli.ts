@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BrowserNotFound } from './browser.js';
-import { DataError, FontFileError, formatPreflight, GlyphError, LAYOUTS, OUTPUTS, OutputNameError, preflight, render, ROLES, TEMPLATES_DIR, validate, verify, VerifyError, type Role } from './index.js';
+import { checkData, DataError, FontFileError, formatPreflight, formatProblem, LAYOUTS, OUTPUTS, OutputNameError, OutputsFailed, preflight, render, ROLES, TEMPLATES_DIR, validate, verify, VerifyError, type Role } from './index.js';
 import { extractCommand } from './extract.js';
 import { resolveFonts } from './fonts.js';
 import { selectOutputs, TEMPLATE_GROUPS } from './outputs.js';
@@ -14,6 +14,8 @@ import { batch, defaultBatchOut } from './batch.js';
 import { SheetDataError } from './data/rows.js';
 import { PAGES_AT_ONCE } from './pipeline.js';
 import { SheetError } from './sheet.js';
+import { UnreadablePdf } from './preflight.js';
+import { TextFileError } from './data/text.js';
 
 const USAGE = `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
@@ -112,7 +114,7 @@ function readConfig(file: string | undefined): Config {
     if (typeof path !== 'string') throw new UsageError(`--config ${file}: fonts.${role}: expected a file path, received ${JSON.stringify(path)}`);
     fonts[role as Role] = resolve(dirname(file), path);
   }
-  if (config.bleed !== undefined && typeof config.bleed !== 'number') throw new UsageError(`--config ${file}: bleed: expected a number of mm, received ${JSON.stringify(config.bleed)}`);
+  if (config.bleed !== undefined && !(typeof config.bleed === 'number' && config.bleed >= 0 && config.bleed <= 20)) throw new UsageError(`--config ${file}: bleed: expected a number of mm from 0 to 20, received ${JSON.stringify(config.bleed)}`);
   if (config.marks !== undefined && typeof config.marks !== 'boolean') throw new UsageError(`--config ${file}: marks: expected true or false, received ${JSON.stringify(config.marks)}`);
   if (config.cmyk !== undefined && typeof config.cmyk !== 'boolean') throw new UsageError(`--config ${file}: cmyk: expected true or false, received ${JSON.stringify(config.cmyk)}`);
   if (config.icc !== undefined && typeof config.icc !== 'string') throw new UsageError(`--config ${file}: icc: expected a file path, received ${JSON.stringify(config.icc)}`);
@@ -138,8 +140,8 @@ function parseFontFlags(flags: string[] | undefined): Partial<Record<Role, strin
 
 function parseBleed(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const mm = Number(value);
-  if (!Number.isFinite(mm) || mm < 0 || mm > 20) throw new UsageError(`--bleed: expected a number of mm from 0 to 20, received "${value}"`);
+  const mm = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!(mm >= 0 && mm <= 20)) throw new UsageError(`--bleed: expected a number of mm from 0 to 20 such as 3, received "${value}"`);
   return mm;
 }
 
@@ -197,29 +199,43 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'preflight') {
       const files = positionals.slice(1);
       if (files.length === 0) throw new UsageError('preflight: expected one or more PDF files, received none');
-      const missing = files.filter((f) => !existsSync(f));
-      if (missing.length > 0) throw new UsageError(`preflight: expected PDF files, received ${missing.join(', ')}, which do not exist`);
+      // Every file is checked and reported, whatever the one before it was.
       let failed = 0;
       for (const file of files) {
-        const report = await preflight(file);
-        process.stdout.write(`${formatPreflight(report)}\n`);
-        if (report.errors.length > 0) failed++;
+        try {
+          const report = await preflight(file);
+          process.stdout.write(`${formatPreflight(report)}\n`);
+          if (report.errors.length > 0) failed++;
+        } catch (e) {
+          if (!(e instanceof UnreadablePdf)) throw e;
+          process.stdout.write(`✗ ${e.message}\n`);
+          failed++;
+        }
       }
+      if (files.length > 1) process.stdout.write(`${failed === 0 ? '✓' : '✗'} ${files.length - failed} of ${files.length} files pass\n`);
       return failed > 0 ? 1 : 0;
     }
     if (!values.data) throw new UsageError(`${command}: expected --data FILE, received no --data`);
     const config = readConfig(values.config);
     const fonts = { ...config.fonts, ...parseFontFlags(values.font) };
     if (command === 'validate') {
-      const data = validate(values.data, resolveFonts(fonts));
+      // A draft from extract is checked like data; the placeholders it still holds are listed apart.
+      const { data, todo } = checkData(values.data, resolveFonts(fonts), { placeholders: 'list' });
+      if (todo.length > 0) {
+        err(`${values.data}: ${todo.length} field${todo.length === 1 ? '' : 's'} to fill in, the rest is valid (${data.figures.length} figures):\n${todo.map(formatProblem).join('\n')}`);
+        return 2;
+      }
       err(`${values.data}: valid (${data.figures.length} figures, ${data.derived.length} derived)`);
       return 0;
     }
     if (command === 'verify') {
       if (!values.source) throw new UsageError('verify: expected --source SPEECH.txt, received no --source');
-      // Number, unit and qualifier against the fragment are reported per figure, not as data errors.
-      const { checks, report } = verify(validate(values.data, resolveFonts(fonts), { fragmentRule: false }), values.source);
+      // Number, unit and qualifier against the fragment are reported per figure, not as data errors;
+      // a draft's placeholders are listed after the figures.
+      const { data, todo } = checkData(values.data, resolveFonts(fonts), { fragmentRule: false, placeholders: 'list' });
+      const { checks, report } = verify(data, values.source);
       process.stdout.write(`${report}\n`);
+      if (todo.length > 0) process.stdout.write(`still to fill in (${todo.length}):\n${todo.map(formatProblem).join('\n')}\n`);
       return checks.every((c) => c.ok) ? 0 : 1;
     }
     if (command === 'batch') {
@@ -235,13 +251,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'render') {
       const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (values.only !== undefined && only!.length === 0) throw new UsageError(`--only: expected output names or groups such as briefing,poster, received "${values.only}"`);
       selectOutputs(only, values.layout); // unknown names exit 2 before the data is read
       await render({ data: values.data, out: values.out ?? 'output', only, layout: values.layout, fonts, ...printFlags(values, config), source: values.source, browser: values.browser, log: err });
       return 0;
     }
     throw new UsageError(`expected a command (extract, validate, verify, render, batch or preflight), received "${command}"`);
   } catch (e) {
-    if (e instanceof DataError || e instanceof GlyphError) {
+    if (e instanceof DataError) {
       err(`invalid data, nothing written:\n${e.message}`);
       return 2;
     }
@@ -260,6 +277,14 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || e instanceof OutputNameError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`${(e as Error).message}\n\n${USAGE}`);
       return 2;
+    }
+    if (e instanceof TextFileError) {
+      err(`${e.file}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof OutputsFailed) {
+      err(e.message);
+      return 1;
     }
     if (e instanceof BrowserNotFound) {
       err(e.message);

@@ -57,12 +57,14 @@ export async function psnrOf(a: Buffer, b: Buffer): Promise<number> {
 /** Screen images: JPEG and WebP versions, each only where it beats the PNG's size. */
 export async function smallerFormats(png: Buffer): Promise<{ ext: 'jpg' | 'webp'; data: Buffer }[]> {
   const base = sharp(png).removeAlpha();
-  const candidates = [
-    { ext: 'jpg' as const, data: await base.clone().jpeg({ quality: 90, mozjpeg: true, chromaSubsampling: '4:4:4' }).toBuffer() },
-    { ext: 'webp' as const, data: await base.clone().webp({ quality: 90, effort: 5 }).toBuffer() },
-  ];
+  const { width = 0, height = 0 } = await base.metadata();
+  const candidates: { ext: 'jpg' | 'webp'; data: Buffer }[] = [{ ext: 'jpg', data: await base.clone().jpeg({ quality: 90, mozjpeg: true, chromaSubsampling: '4:4:4' }).toBuffer() }];
+  // WebP holds at most 16383 px a side (a long image of forty figures is taller).
+  if (Math.max(width, height) <= WEBP_MAX_SIDE) candidates.push({ ext: 'webp', data: await base.clone().webp({ quality: 90, effort: 5 }).toBuffer() });
   return candidates.filter((c) => c.data.byteLength < png.byteLength);
 }
+
+const WEBP_MAX_SIDE = 16_383;
 
 /** A thumbnail for the gallery, at most `size` px on its longer side. */
 export async function thumbnail(image: Uint8Array | string, size = 400): Promise<Buffer> {

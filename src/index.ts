@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBrowser } from './browser.js';
-import { loadData, type ParseOptions } from './data/load.js';
+import { CONTROL, MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
+import { DataError, parseField, readDataFile, readYaml, validateDraft, type DataProblem, type Draft, type ValidateOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
 import { describeFonts, fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
 import { drawnText } from './subset.js';
@@ -15,7 +16,7 @@ import { buildView } from './views.js';
 import { formatVerify, verifyFigures, type FigureCheck } from './verify.js';
 import { writeManifest, type ManifestEntry } from './write.js';
 
-export { loadData, DataError, formatProblem } from './data/load.js';
+export { loadData, loadDraft, DataError, formatProblem, type Draft } from './data/load.js';
 export type { SpeechData } from './data/types.js';
 export { OUTPUTS, LAYOUTS, OutputNameError } from './outputs.js';
 export { FontFileError, ROLES, type Role } from './fonts.js';
@@ -59,15 +60,30 @@ export interface RenderResult {
 }
 
 /** Validate a data file; throws DataError. Also checks that each role's face covers every character it may draw. */
-export function validate(file: string, fonts: RoleFace[] = resolveFonts(), options: ParseOptions = {}): SpeechData {
-  const data = loadData(file, options);
-  const problems = glyphProblems(data, fonts);
-  if (problems.length > 0) {
-    const text = readFileSync(data.file, 'utf8');
-    const lineOf = (char: string) => text.slice(0, Math.max(0, text.indexOf(char))).split('\n').length;
-    throw new GlyphError(problems.map((p) => `${data.file}:${lineOf(p.char)} ${p.field}: ${describeGlyph(p, ROLE_STYLES[p.role])}`).join('\n'));
+export function validate(file: string, fonts: RoleFace[] = resolveFonts(), options: ValidateOptions = {}): SpeechData {
+  return checkData(file, fonts, options).data;
+}
+
+/**
+ * Check a data file or a draft in one pass: the schema, the rules and the fonts, every problem at
+ * once (DataError, each at its line); with placeholders: 'list', the fields still to fill in come apart.
+ */
+export function checkData(file: string, fonts: RoleFace[] = resolveFonts(), options: ValidateOptions = {}): Draft {
+  const { raw, at } = readYaml(readDataFile(file), file);
+  let draft: Draft | undefined;
+  const problems: DataProblem[] = [];
+  try {
+    draft = validateDraft(raw, file, at, { ...options, placeholders: options.placeholders ?? 'error' });
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    problems.push(...err.problems);
   }
-  return data;
+  for (const p of glyphProblems(raw as SpeechData, fonts).filter((g) => !CONTROL.test(g.char))) {
+    const path = parseField(p.field);
+    problems.push({ file, line: at(path), field: p.field, message: describeGlyph(p, ROLE_STYLES[p.role]), path });
+  }
+  if (problems.length > 0 || !draft) throw new DataError(problems.sort((a, b) => a.line - b.line));
+  return draft;
 }
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
@@ -90,21 +106,30 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const figureIds = data.figures.map((f) => f.id);
   const outputs = selectOutputs(options.only, options.layout, figureIds);
   const view = buildView(data);
-  const pages = pageHtmls(templatesDir, view, outputs, fontFaceCss(fonts), bleedMm);
+  const fontCss = fontFaceCss(fonts);
 
   const browser = await findBrowser(options.browser);
   log(`browser: ${browser.path} (${browser.source})`);
   const renderer = await launchRenderer({ browserPath: browser.path, templatesDir, fonts, text: drawnText(templatesDir, [view], outputs) }, log, log);
   const written: ManifestEntry[] = [];
+  const failed: { output: string; reason: string }[] = [];
   const print: PrintOptions = { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log };
   try {
     // Two pages at a time over the one browser: on two cores that is where the gain ends.
-    await eachAtOnce(pages, PAGES_AT_ONCE, async (page) => {
+    // An output that fails is reported; the others are still written.
+    await eachAtOnce(outputs, PAGES_AT_ONCE, async (output) => {
       const t0 = performance.now();
-      const files = await renderOutput(renderer, page, view, print, options.out);
-      written.push(...files);
-      const list = files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ');
-      log(`${page.output.name.padEnd(16)} ${seconds(t0)}  ${list}`);
+      try {
+        const [page] = pageHtmls(templatesDir, view, [output], fontCss, bleedMm);
+        const files = await renderOutput(renderer, page!, view, print, options.out);
+        written.push(...files);
+        const list = files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ');
+        log(`${output.name.padEnd(16)} ${seconds(t0)}  ${list}`);
+      } catch (err) {
+        const reason = (err as Error).message.replace(new RegExp(`^${output.name}(\\.\\w+)?: `), '');
+        failed.push({ output: output.name, reason });
+        log(`${output.name.padEnd(16)} ${seconds(t0)}  ✗ failed: ${reason}`);
+      }
     });
   } finally {
     await renderer.close();
@@ -116,19 +141,29 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     data: data.file,
     fonts: Object.fromEntries(fonts.map((f) => [f.role, `${f.source.family}${f.origin === 'default' ? '' : ` (${f.origin})`}`])),
   });
-  await writeGallery(options.out, `${view.doc.title}（${view.doc.issueText}）`, all);
+  await writeGallery(options.out, view.doc.fullTitle, all);
   const total = (performance.now() - started) / 1000;
-  log(`done: ${written.length} files from ${pages.length} outputs in ${total.toFixed(1)} s → ${options.out}`);
+  log(`done: ${written.length} files from ${outputs.length - failed.length} of ${outputs.length} outputs in ${total.toFixed(1)} s → ${options.out}`);
+  if (failed.length > 0) throw new OutputsFailed(failed, written.length);
   return { files: written, manifest, seconds: total };
+}
+
+/** Some outputs failed; the others were written. */
+export class OutputsFailed extends Error {
+  constructor(readonly failed: { output: string; reason: string }[], readonly written: number) {
+    super(`${failed.length} output${failed.length === 1 ? '' : 's'} failed (the other files were written):\n${failed.map((f) => `  ${f.output}: ${f.reason.replace(/\n/g, '\n    ')}`).join('\n')}`);
+    this.name = 'OutputsFailed';
+  }
 }
 
 /** Check every figure of the data against the speech's text (see src/verify.ts). */
 export function verify(data: SpeechData, sourceFile: string): { checks: FigureCheck[]; report: string } {
   let source: string;
   try {
-    source = readFileSync(sourceFile, 'utf8');
+    source = readTextFile(sourceFile, { maxBytes: MAX_SPEECH_BYTES, what: 'the speech as text' }).text;
   } catch (err) {
-    throw new VerifyError(`${sourceFile}: cannot read the speech (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (!(err instanceof TextFileError)) throw err;
+    throw new VerifyError(`${sourceFile}: ${err.message}`);
   }
   const checks = verifyFigures(data, source, sourceFile);
   return { checks, report: formatVerify(checks, sourceFile) };
@@ -139,13 +174,6 @@ export class VerifyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'VerifyError';
-  }
-}
-
-export class GlyphError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GlyphError';
   }
 }
 

@@ -72,7 +72,7 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
     const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
     const raw = await renderer.pdf(job, { outline: output.outline });
     const { pdf: rgb, shrunk } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
-      title: `${view.doc.title}（${view.doc.issueText}）`,
+      title: view.doc.fullTitle,
       author: view.doc.office,
       subject: view.doc.speechTitle,
       keywords: view.doc.keywords,
@@ -138,7 +138,7 @@ async function mustPass(pdf: Uint8Array, name: string, log: (line: string) => vo
  * Templates may set any text of the data in the text roles; the number role draws the figures.
  * Fields are named like data problems: figures[3].label.
  */
-export function glyphProblems(data: Pick<SpeechData, 'document' | 'structure' | 'figures' | 'derived'>, fonts: RoleFace[]): MissingGlyph[] {
+export function glyphProblems(data: Pick<SpeechData, 'document' | 'sections' | 'figures' | 'derived'>, fonts: RoleFace[]): MissingGlyph[] {
   const texts: { field: string; text: string }[] = [];
   const walk = (value: unknown, field: string) => {
     if (typeof value === 'string') texts.push({ field, text: value });
@@ -146,8 +146,8 @@ export function glyphProblems(data: Pick<SpeechData, 'document' | 'structure' | 
     else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${field}[${i}]`));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, field ? `${field}.${k}` : k);
   };
-  walk({ document: data.document, structure: data.structure, figures: data.figures, derived: data.derived }, '');
-  const numberField = /^(figures|derived)\[\d+\]\.(value|unit|qualifier)$/;
+  walk({ document: data.document, sections: data.sections, figures: data.figures, derived: data.derived }, '');
+  const numberField = /^(figures|derived)\[\d+\]\.(value|written|unit|qualifier|from|fromWritten)$/;
   return fonts.flatMap((face) => missingGlyphs(face.role === 'number' ? texts.filter((t) => numberField.test(t.field)) : texts, face));
 }
 

@@ -118,12 +118,32 @@ export async function preflight(file: string | Uint8Array, options: PreflightOpt
   const started = performance.now();
   const limits = readOptions(options);
   const name = typeof file === 'string' ? file : '(bytes)';
-  const bytes = typeof file === 'string' ? await readFile(file) : file;
+  let bytes: Uint8Array;
+  try {
+    bytes = typeof file === 'string' ? await readFile(file) : file;
+  } catch (cause) {
+    throw new UnreadablePdf(`${name}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { cause });
+  }
   const doc = await loadPdf(bytes, name);
   const check = new Check(limits);
-  doc.getPages().forEach((page, i) => check.page(page.node, i + 1));
-  check.document(doc);
-  return check.report(name, pdfVersion(bytes, doc), performance.now() - started);
+  try {
+    const pages = doc.getPages();
+    if (pages.length === 0) throw new Error('it has no pages');
+    pages.forEach((page, i) => check.page(page.node, i + 1));
+    check.document(doc);
+    return check.report(name, pdfVersion(bytes, doc), performance.now() - started);
+  } catch (cause) {
+    if (cause instanceof UnreadablePdf) throw cause;
+    throw new UnreadablePdf(`${name}: not a readable PDF (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+}
+
+/** A file preflight cannot read as a PDF: truncated, encrypted, or not a PDF at all. */
+export class UnreadablePdf extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnreadablePdf';
+  }
 }
 
 /**
@@ -152,9 +172,9 @@ async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     if (/encrypted/i.test(message)) {
-      throw new Error(`${name}: the PDF is encrypted; expected an unencrypted PDF (print shops cannot check or impose encrypted files)`, { cause });
+      throw new UnreadablePdf(`${name}: the PDF is encrypted; expected an unencrypted PDF (print shops cannot check or impose encrypted files)`, { cause });
     }
-    throw new Error(`${name}: not a readable PDF (${message})`, { cause });
+    throw new UnreadablePdf(`${name}: not a readable PDF (${message})`, { cause });
   }
 }
 

@@ -43,6 +43,7 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
   hbs.registerHelper('div', (a: unknown, b: unknown) => round4(number('div', a) / number('div', b)));
   hbs.registerHelper('mul', (a: unknown, b: unknown) => round4(number('mul', a) * number('mul', b)));
   hbs.registerHelper('lt', (a: unknown, b: unknown) => number('lt', a) < number('lt', b));
+  hbs.registerHelper('inc', (a: unknown) => number('inc', a) + 1);
   // {{edge 37}}: a distance from the trim edge, measured from the edge of the page Chrome prints (trim + bleed).
   hbs.registerHelper('edge', (mm: unknown) => {
     if (typeof mm !== 'number') throw new Error(`edge: expected a number of mm, received ${JSON.stringify(mm)}`);
