@@ -4,24 +4,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadData } from '../src/data/load.js';
-import { formatDate, formatDerived, formatFigure } from '../src/format.js';
+import { formatFigure } from '../src/format.js';
+import { allowedNumbers, SPEECHES } from './speeches.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 import { OUTPUTS, selectOutputs } from '../src/outputs.js';
 import { renderHtml } from '../src/templates.js';
 import { buildView } from '../src/views.js';
 
-const data = loadData('data/luoyang-2018-02-08.yaml');
-const view = buildView(data);
-const ids = data.figures.map((f) => f.id);
 const digits = (s: string) => [...s.matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]);
-
-const allowed = new Set<string>();
-data.figures.forEach((f) => digits(formatFigure(f).text).forEach((d) => allowed.add(d)));
-data.derived.forEach((d) => digits(formatDerived(d)).forEach((x) => allowed.add(x)));
-const doc = data.document;
-[formatDate(doc.issued), formatDate(doc.speechDate), String(doc.issue), doc.title, doc.subtitle ?? '', doc.meeting, doc.speechTitle, doc.office]
-  .concat(data.figures.flatMap((f) => [f.label, f.fragment]), data.derived.map((d) => d.label))
-  .forEach((s) => digits(s).forEach((d) => allowed.add(d)));
 
 /** The text a reader sees: no head, scripts, styles, SVG titles and descriptions, or tags. */
 function visibleText(html: string): string {
@@ -32,22 +22,29 @@ function visibleText(html: string): string {
     .replace(/(?<![\d.])\d{1,2}\.(?!\d)|（\d{1,2}）|附件\d{1,2}/g, ' '); // list and attachment markers
 }
 
-describe('every number in every output comes from the data', () => {
-  const outputs = selectOutputs([...OUTPUTS.map((o) => o.name), ...ids.flatMap((id) => [`card-${id}-square`, `card-${id}-portrait`])], undefined, ids);
+for (const [name, file] of Object.entries(SPEECHES)) {
+  const data = loadData(file);
+  const view = buildView(data);
+  const ids = data.figures.map((f) => f.id);
+  const allowed = allowedNumbers(data);
 
-  for (const output of outputs) {
-    it(`${output.name}: only the data's numbers`, () => {
-      const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, ''));
-      const strays = [...new Set(digits(text).filter((d) => !allowed.has(d)))];
-      assert.deepEqual(strays, [], `numbers in ${output.name} that are not in the data`);
-    });
-  }
+  describe(`${name}: every number in every output comes from the data`, () => {
+    const outputs = selectOutputs([...OUTPUTS.map((o) => o.name), ...ids.flatMap((id) => [`card-${id}-square`, `card-${id}-portrait`])], undefined, ids);
 
-  it('every figure appears, formatted by the one helper, in the briefing, the poster and the long image', () => {
-    for (const name of ['briefing', 'poster-a2', 'wechat-long']) {
-      const output = selectOutputs([name], undefined, ids)[0]!;
-      const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, '')).replace(/\s+/g, '');
-      for (const f of data.figures) assert.ok(text.includes(formatFigure(f).text), `${name}: ${formatFigure(f).text} (${f.id}) is missing`);
+    for (const output of outputs) {
+      it(`${output.name}: only the data's numbers`, () => {
+        const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, ''));
+        const strays = [...new Set(digits(text).filter((d) => !allowed.has(d)))];
+        assert.deepEqual(strays, [], `numbers in ${output.name} that are not in the data`);
+      });
     }
+
+    it('every figure appears with its qualifier, formatted by the one helper, in the briefing, the poster and the long image', () => {
+      for (const out of ['briefing', 'briefing-gongwen', 'poster-a2', 'wechat-long']) {
+        const output = selectOutputs([out], undefined, ids)[0]!;
+        const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, '')).replace(/\s+/g, '');
+        for (const f of data.figures) assert.ok(text.includes(formatFigure(f).text), `${out}: ${formatFigure(f).text} (${f.id}) is missing`);
+      }
+    });
   });
-});
+}

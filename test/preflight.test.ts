@@ -348,7 +348,7 @@ describe('preflight: content streams', () => {
   });
 
   it('a file that is not a PDF is refused with its name', async () => {
-    await assert.rejects(preflight(new TextEncoder().encode('hello')), /^Error: \(bytes\): not a readable PDF \(/);
+    await assert.rejects(preflight(new TextEncoder().encode('hello')), /^UnreadablePdf: \(bytes\): not a readable PDF \(/);
   });
 });
 

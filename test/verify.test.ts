@@ -39,12 +39,12 @@ describe('verifyFigures', () => {
 describe('verifyFigures: the fragment rule, figure by figure', () => {
   const speech = '全市村级阵地有近40%建设不规范。新建改造提升村级组织阵地1,812个。非公企业和社会组织党组织覆盖率仅有 50%、40%和30%。培训党员 3500 人次。';
   const figure = (id: string, value: number, unit: string, qualifier: string | undefined, fragment: string) =>
-    `  - { id: ${id}, value: ${value}, unit: "${unit}",${qualifier ? ` qualifier: ${qualifier},` : ''} label: 示例, part: review, fragment: "${fragment}" }`;
+    `  - { id: ${id}, value: ${value}, unit: "${unit}",${qualifier ? ` qualifier: ${qualifier},` : ''} label: 示例, section: a-1, fragment: "${fragment}" }`;
   const yaml = [
     'document: { title: 示例, office: 示例办公室, issue: 1, issued: 2019-03-05, speaker: 王五, meeting: 示例会议, speechTitle: 示例讲话, speechDate: 2019-03-01, keywords: [示例] }',
-    'structure:',
-    '  review: { title: 回顾, achievements: [{ id: a-1, title: 成绩 }], problems: [{ id: p-1, title: 问题 }] }',
-    '  parts: [{ id: part-1, numeral: 一, title: 任务, itemsName: 重点任务, items: [{ id: t-1, title: 任务一 }] }]',
+    'sections:',
+    '  - { id: review, title: 回顾, sections: [{ id: a-1, number: 一是, title: 成绩 }, { id: p-1, number: 二是, title: 问题 }] }',
+    '  - { id: part-1, number: 一、, title: 任务, itemsName: 重点任务, sections: [{ id: t-1, number: （一）, title: 任务一 }] }',
     'figures:',
     figure('sites', 40, '%', '约', '全市村级阵地有近40%建设不规范'),
     figure('built', 1812, '个村', undefined, '新建改造提升村级组织阵地1,812个'),
@@ -131,6 +131,6 @@ describe('shushuo verify and render --source', { timeout: 120_000 }, () => {
     writeFileSync(draft, r.stdout.replaceAll('待填写', '示例'));
     const filled = cli('validate', '--data', draft);
     assert.equal(filled.status, 0, filled.stderr);
-    assert.match(filled.stderr, /valid \(11 figures, 0 derived\)/);
+    assert.match(filled.stderr, /valid \(12 figures, 0 derived\)/);
   });
 });
