@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batch } from '../src/batch.js';
+import { batch } from '../src/jobs/batch.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 
 const ROUNDS = Number(process.argv[2] ?? 2);

@@ -11,9 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { DataError, parseData, readYaml, validateDraft } from '../src/data/load.js';
 import { parseWritten } from '../src/data/numerals.js';
-import { draftYaml, extract, type ExtractedFigure, type ExtractedSection, type Extraction } from '../src/extract.js';
-import { formatNumber } from '../src/format.js';
-import { verifyFigures } from '../src/verify.js';
+import { draftYaml, extract, type ExtractedFigure, type ExtractedSection, type Extraction } from '../src/data/extract.js';
+import { formatNumber } from '../src/data/format.js';
+import { verifyFigures } from '../src/data/verify.js';
 
 export interface KeyFigure {
   text: string;

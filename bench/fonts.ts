@@ -5,15 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBrowser } from '../src/browser.js';
+import { findBrowser } from '../src/chrome/browser.js';
 import { loadData } from '../src/data/load.js';
-import { fontFaceCss, resolveFonts, roleCoverage, roleFontFiles } from '../src/fonts.js';
+import { fontFaceCss, resolveFonts, roleCoverage, roleFontFiles } from '../src/fonts/fonts.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { cardOutputs, OUTPUTS } from '../src/outputs.js';
+import { cardOutputs, OUTPUTS } from '../src/view/outputs.js';
 import { eachAtOnce, PAGES_AT_ONCE, pageHtmls, renderOutput } from '../src/pipeline.js';
-import { Renderer } from '../src/render.js';
-import { drawnText, subsetFonts } from '../src/subset.js';
-import { buildView } from '../src/views.js';
+import { Renderer } from '../src/chrome/render.js';
+import { drawnText, subsetFonts } from '../src/fonts/subset.js';
+import { buildView } from '../src/view/views.js';
 
 const ROUNDS = Number(process.argv[2] ?? 2);
 const data = loadData('data/luoyang-2018-02-08.yaml');

@@ -9,15 +9,15 @@
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { findBrowser } from '../src/browser.js';
+import { findBrowser } from '../src/chrome/browser.js';
 import { loadData } from '../src/data/load.js';
-import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts.js';
-import { finishPng } from '../src/image.js';
+import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts/fonts.js';
+import { finishPng } from '../src/image/image.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { OUTPUTS, pixelSize, type OutputSpec } from '../src/outputs.js';
-import { Renderer } from '../src/render.js';
-import { renderHtml } from '../src/templates.js';
-import { buildView } from '../src/views.js';
+import { OUTPUTS, pixelSize, type OutputSpec } from '../src/view/outputs.js';
+import { Renderer } from '../src/chrome/render.js';
+import { renderHtml } from '../src/view/templates.js';
+import { buildView } from '../src/view/views.js';
 
 const SIZES = {
   'a0-300': { widthMm: 841, heightMm: 1189, dpi: 300 },

@@ -1,14 +1,14 @@
 // npm run bench: why one browser per run. Renders the briefing N times with one reused
 // browser and with a browser launched per document, side by side in one run, and prints the ratio.
 
-import { findBrowser } from '../src/browser.js';
+import { findBrowser } from '../src/chrome/browser.js';
 import { loadData } from '../src/data/load.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { OUTPUTS } from '../src/outputs.js';
-import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts.js';
-import { Renderer } from '../src/render.js';
-import { renderHtml } from '../src/templates.js';
-import { buildView } from '../src/views.js';
+import { OUTPUTS } from '../src/view/outputs.js';
+import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts/fonts.js';
+import { Renderer } from '../src/chrome/render.js';
+import { renderHtml } from '../src/view/templates.js';
+import { buildView } from '../src/view/views.js';
 
 const N = Number(process.argv[2] ?? 6);
 const output = OUTPUTS.find((o) => o.name === 'briefing')!;

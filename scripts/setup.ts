@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, detectBrowserPlatform, install, resolveBuildId } from '@puppeteer/browsers';
-import { findBrowser, INSTALL_HINT, puppeteerCacheDir } from '../src/browser.js';
-import { CONVERTED_FACES, FONTS_DIR } from '../src/fonts.js';
-import { readSfnt } from '../src/sfnt.js';
-import { pythonWithFontTools } from '../src/subset.js';
+import { findBrowser, INSTALL_HINT, puppeteerCacheDir } from '../src/chrome/browser.js';
+import { CONVERTED_FACES, FONTS_DIR } from '../src/fonts/fonts.js';
+import { readSfnt } from '../src/fonts/sfnt.js';
+import { pythonWithFontTools } from '../src/fonts/subset.js';
 
 const say = (line: string) => process.stderr.write(`shushuo setup: ${line}\n`);
 

@@ -4,25 +4,25 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findBrowser } from './browser.js';
+import { findBrowser } from './chrome/browser.js';
 import { CONTROL, MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
 import { DataError, parseField, readDataFile, readYaml, validateDraft, type DataProblem, type Draft, type ValidateOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
-import { describeFonts, fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
-import { drawnText } from './subset.js';
-import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './outputs.js';
+import { describeFonts, fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts/fonts.js';
+import { drawnText } from './fonts/subset.js';
+import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './view/outputs.js';
 import { describeEntry, describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
-import { buildView } from './views.js';
-import { formatVerify, verifyFigures, type FigureCheck } from './verify.js';
-import { writeManifest, type ManifestEntry } from './write.js';
+import { buildView } from './view/views.js';
+import { formatVerify, verifyFigures, type FigureCheck } from './data/verify.js';
+import { writeManifest, type ManifestEntry } from './output/write.js';
 
 export { loadData, loadDraft, DataError, formatProblem, type Draft } from './data/load.js';
 export type { SpeechData } from './data/types.js';
-export { OUTPUTS, LAYOUTS, OutputNameError } from './outputs.js';
-export { FontFileError, ROLES, type Role } from './fonts.js';
-export { preflight, formatPreflight, type PreflightReport } from './preflight.js';
-export { formatVerify, type FigureCheck } from './verify.js';
-export { batch, type BatchOptions, type BatchResult } from './batch.js';
+export { OUTPUTS, LAYOUTS, OutputNameError } from './view/outputs.js';
+export { FontFileError, ROLES, type Role } from './fonts/fonts.js';
+export { preflight, formatPreflight, type PreflightReport } from './print/preflight.js';
+export { formatVerify, type FigureCheck } from './data/verify.js';
+export { batch, type BatchOptions, type BatchResult } from './jobs/batch.js';
 
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
@@ -156,7 +156,7 @@ export class OutputsFailed extends Error {
   }
 }
 
-/** Check every figure of the data against the speech's text (see src/verify.ts). */
+/** Check every figure of the data against the speech's text (see src/data/verify.ts). */
 export function verify(data: SpeechData, sourceFile: string): { checks: FigureCheck[]; report: string } {
   let source: string;
   try {

@@ -4,19 +4,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { toPdfX } from './ghostscript.js';
-import { preflight } from './preflight.js';
+import { toPdfX } from './print/ghostscript.js';
+import { preflight } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
-import { missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts.js';
-import { finishPng, smallerFormats, thumbnail } from './image.js';
-import { galleryHtml, type GalleryItem } from './gallery.js';
-import { pixelSize, type OutputSpec } from './outputs.js';
-import { finishPdf, readPdfInfo } from './pdf.js';
-import { Renderer, RenderError } from './render.js';
-import { subsetFonts } from './subset.js';
-import { renderHtml } from './templates.js';
-import type { View } from './views.js';
-import { sha256, writeAtomic, type ManifestEntry } from './write.js';
+import { missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
+import { finishPng, smallerFormats, thumbnail } from './image/image.js';
+import { galleryHtml, type GalleryItem } from './image/gallery.js';
+import { pixelSize, type OutputSpec } from './view/outputs.js';
+import { finishPdf, readPdfInfo } from './print/pdf.js';
+import { Renderer, RenderError } from './chrome/render.js';
+import { subsetFonts } from './fonts/subset.js';
+import { renderHtml } from './view/templates.js';
+import type { View } from './view/views.js';
+import { sha256, writeAtomic, type ManifestEntry } from './output/write.js';
 
 /** The HTML of each output: PDFs get the bleed; PNGs are screen and proof images at the trim size. */
 export function pageHtmls(templatesDir: string, view: View, outputs: OutputSpec[], fontCss: string, bleedMm: number): PageHtml[] {

@@ -4,12 +4,12 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as XLSX from '@e965/xlsx';
-import { batch } from '../src/batch.js';
+import { batch } from '../src/jobs/batch.js';
 import { readYaml } from '../src/data/load.js';
 import { mapColumns, rowData, SheetDataError, toDate, toNumber, type Base } from '../src/data/rows.js';
-import { templateOutputs } from '../src/outputs.js';
-import { clock, Progress, progressLine } from '../src/progress.js';
-import { readSheet } from '../src/sheet.js';
+import { templateOutputs } from '../src/view/outputs.js';
+import { clock, Progress, progressLine } from '../src/cli/progress.js';
+import { readSheet } from '../src/data/sheet.js';
 
 const BASE = 'examples/batch/county-base.yaml';
 const SAMPLE = 'examples/batch/counties.csv';

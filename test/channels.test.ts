@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { loadData } from '../src/data/load.js';
-import { formatFigure } from '../src/format.js';
+import { formatFigure } from '../src/data/format.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { selectOutputs } from '../src/outputs.js';
-import { renderHtml } from '../src/templates.js';
-import { buildView } from '../src/views.js';
+import { selectOutputs } from '../src/view/outputs.js';
+import { renderHtml } from '../src/view/templates.js';
+import { buildView } from '../src/view/views.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/channels';

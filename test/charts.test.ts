@@ -21,7 +21,7 @@ import {
 import { bigNumber, changeArrow, coverageBars, fromTo, ring, stackedBar, structureDiagram, unitChart } from '../src/charts/index.js';
 import { ASCENT, DEFAULT_PALETTE, DESCENT, textWidth, wrapText } from '../src/charts/svg.js';
 import type { DerivedFigure, Figure, Section } from '../src/data/types.js';
-import { formatDerived, formatFigure, formatFrom } from '../src/format.js';
+import { formatDerived, formatFigure, formatFrom } from '../src/data/format.js';
 
 const SNAPSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'snapshots');
 const rendered = new Map(chartCases.map((c) => [c.name, c.render()]));

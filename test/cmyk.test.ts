@@ -18,8 +18,8 @@ import {
   unifyRadicals,
   writeToUnicode,
   type PdfxOptions,
-} from '../src/ghostscript.js';
-import { operations, pageContent, streamBytes } from '../src/pdf-content.js';
+} from '../src/print/ghostscript.js';
+import { operations, pageContent, streamBytes } from '../src/print/pdf-content.js';
 import { pdffonts, pdftext } from './poppler.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';

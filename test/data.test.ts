@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { DataError, loadData, parseData, readYaml, validateDraft } from '../src/data/load.js';
 import { fragmentMismatches } from '../src/data/fragment.js';
-import { formatFigure } from '../src/format.js';
+import { formatFigure } from '../src/data/format.js';
 
 const SOURCE = '../shared/sources/luoyang-2018-02-08-speech.txt';
 

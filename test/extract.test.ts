@@ -8,9 +8,9 @@ import { guessKind } from '../src/data/kinds.js';
 import {
   dateIn, draftYaml, extract, extractCommand, extractFigures, findSections, fragmentProblem, guessDocument,
   type ExtractedFigure, type ExtractedSection,
-} from '../src/extract.js';
-import { formatFigure } from '../src/format.js';
-import { verifyFigures } from '../src/verify.js';
+} from '../src/data/extract.js';
+import { formatFigure } from '../src/data/format.js';
+import { verifyFigures } from '../src/data/verify.js';
 
 const FIXTURE = fileURLToPath(new URL('fixtures/extract/sample-speech.txt', import.meta.url));
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkFontFile, describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLES } from '../src/fonts.js';
-import { readSfnt } from '../src/sfnt.js';
+import { checkFontFile, describeFonts, fontFaceCss, missingGlyphs, resolveFonts, roleFontFiles, ROLES } from '../src/fonts/fonts.js';
+import { readSfnt } from '../src/fonts/sfnt.js';
 
 const DIR = 'test/__output__/fonts';
 

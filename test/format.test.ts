@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatIssue, formatNumber, formatPointChange, formatYearOnYear, fullWidthPunctuation } from '../src/format.js';
+import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatIssue, formatNumber, formatPointChange, formatYearOnYear, fullWidthPunctuation } from '../src/data/format.js';
 
 describe('formatNumber', () => {
   it('writes numbers as the data has them: no separators, no exponent, no trailing zeros', () => {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { loadData } from '../src/data/load.js';
-import { resolveFonts, type Role } from '../src/fonts.js';
-import { formatDate, formatDerived } from '../src/format.js';
+import { resolveFonts, type Role } from '../src/fonts/fonts.js';
+import { formatDate, formatDerived } from '../src/data/format.js';
 import { pdffonts } from './poppler.js';
 import { SPEECHES } from './speeches.js';
-import { multiply, type Matrix } from '../src/preflight.js';
+import { multiply, type Matrix } from '../src/print/preflight.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/gongwen';

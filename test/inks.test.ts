@@ -1,7 +1,7 @@
 // Unit tests of the colour-operator rewriting that runs before Ghostscript.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatNumber, PRINT_INKS, rewriteInks, type Ink } from '../src/inks.js';
+import { formatNumber, PRINT_INKS, rewriteInks, type Ink } from '../src/print/inks.js';
 
 const rewrite = (content: string, inks: Ink[] = PRINT_INKS) => rewriteInks(content, inks);
 

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadData } from '../src/data/load.js';
-import { formatFigure } from '../src/format.js';
+import { formatFigure } from '../src/data/format.js';
 import { allowedNumbers, SPEECHES } from './speeches.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { OUTPUTS, selectOutputs } from '../src/outputs.js';
-import { renderHtml } from '../src/templates.js';
-import { buildView } from '../src/views.js';
+import { OUTPUTS, selectOutputs } from '../src/view/outputs.js';
+import { renderHtml } from '../src/view/templates.js';
+import { buildView } from '../src/view/views.js';
 
 const digits = (s: string) => [...s.matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { selectOutputs } from '../src/outputs.js';
+import { selectOutputs } from '../src/view/outputs.js';
 
 const FIGURES = ['rounds', 'funds'];
 const names = (only?: string[], layout?: string, figures: string[] | undefined = FIGURES) => selectOutputs(only, layout, figures).map((o) => o.name);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { PDFDocument, PDFName } from 'pdf-lib';
-import { Name, operations, pageContent, streamBytes, type Value } from '../src/pdf-content.js';
+import { Name, operations, pageContent, streamBytes, type Value } from '../src/print/pdf-content.js';
 
 const latin1 = (s: string) => Buffer.from(s, 'latin1');
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BlendMode, PDFDict, PDFDocument, PDFName, PDFPage, PDFString, rgb } from 'pdf-lib';
 import sharp from 'sharp';
-import { findBrowser } from '../src/browser.js';
-import { formatPreflight, pageTransparency, preflight, type PreflightReport } from '../src/preflight.js';
+import { findBrowser } from '../src/chrome/browser.js';
+import { formatPreflight, pageTransparency, preflight, type PreflightReport } from '../src/print/preflight.js';
 
 const OUT = 'test/__output__/preflight';
 const DATA = 'data/luoyang-2018-02-08.yaml';

@@ -6,10 +6,10 @@ import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { FONTS_DIR } from '../src/fonts.js';
+import { FONTS_DIR } from '../src/fonts/fonts.js';
 import { concatTransformationMatrix, PDFArray, PDFDict, PDFDocument, PDFName, PDFString, pushGraphicsState } from 'pdf-lib';
 import { render, TEMPLATES_DIR } from '../src/index.js';
-import { finishPdf, MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/pdf.js';
+import { finishPdf, MARK_LENGTH_MM, shrunkPages, SLUG_MM } from '../src/print/pdf.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const OUT = 'test/__output__/print';

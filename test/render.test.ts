@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import sharp from 'sharp';
 import { loadData } from '../src/data/load.js';
-import { formatDate, formatFigure } from '../src/format.js';
+import { formatDate, formatFigure } from '../src/data/format.js';
 import { allowedNumbers, SPEECHES } from './speeches.js';
 import { pdffonts, pdfinfo, pdftext } from './poppler.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as XLSX from '@e965/xlsx';
-import { columnLetter, readSheet, SheetError } from '../src/sheet.js';
+import { columnLetter, readSheet, SheetError } from '../src/data/sheet.js';
 
 const FIXTURES = fileURLToPath(new URL('fixtures/sheet/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'shushuo-sheet-'));

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { loadData } from '../src/data/load.js';
-import { formatFigure } from '../src/format.js';
-import { selectOutputs } from '../src/outputs.js';
+import { formatFigure } from '../src/data/format.js';
+import { selectOutputs } from '../src/view/outputs.js';
 import { pdftext } from './poppler.js';
 
 const DIR = 'test/fixtures/speeches';

@@ -1,5 +1,5 @@
 // The data files every render test runs on: speeches of different shapes, not only the first one.
-import { formatDate, formatDerived, formatFigure, formatFrom } from '../src/format.js';
+import { formatDate, formatDerived, formatFigure, formatFrom } from '../src/data/format.js';
 import type { Section, SpeechData } from '../src/data/types.js';
 
 export const SPEECHES = {

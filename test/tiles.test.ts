@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { findBrowser } from '../src/browser.js';
+import { findBrowser } from '../src/chrome/browser.js';
 import { loadData } from '../src/data/load.js';
-import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts.js';
-import { finishPng, stitchPng } from '../src/image.js';
+import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts/fonts.js';
+import { finishPng, stitchPng } from '../src/image/image.js';
 import { TEMPLATES_DIR } from '../src/index.js';
-import { OUTPUTS, pixelSize } from '../src/outputs.js';
-import { bandLayout, MAX_BAND_PIXELS, MAX_SIDE_PX, MAX_SINGLE_PIXELS, Renderer, type PngCapture } from '../src/render.js';
-import { renderHtml } from '../src/templates.js';
-import { buildView } from '../src/views.js';
+import { OUTPUTS, pixelSize } from '../src/view/outputs.js';
+import { bandLayout, MAX_BAND_PIXELS, MAX_SIDE_PX, MAX_SINGLE_PIXELS, Renderer, type PngCapture } from '../src/chrome/render.js';
+import { renderHtml } from '../src/view/templates.js';
+import { buildView } from '../src/view/views.js';
 
 const OUT = 'test/__output__/tiles';
 

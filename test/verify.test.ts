@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadData, parseData } from '../src/data/load.js';
-import { formatVerify, verifyFigures } from '../src/verify.js';
+import { formatVerify, verifyFigures } from '../src/data/verify.js';
 
 const DATA = 'data/luoyang-2018-02-08.yaml';
 const SPEECH = '../shared/sources/luoyang-2018-02-08-speech.txt';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { writeAtomic } from '../src/write.js';
+import { writeAtomic } from '../src/output/write.js';
 
 describe('writeAtomic', () => {
   it('replaces a file whole and leaves no temp file', () => {

@@ -2,7 +2,7 @@
 // formatDerived, split into parts so each part can get its own style.
 
 import type { DerivedFigure, Figure } from '../data/types.js';
-import { formatDerived, formatFigure } from '../format.js';
+import { formatDerived, formatFigure } from '../data/format.js';
 import type { Run, Theme, Weight } from './svg.js';
 
 export type AnyFigure = Figure | DerivedFigure;

@@ -3,7 +3,7 @@
 // it (before the number, between number and unit, after the unit). Pure; used when a data file is
 // read, by verify, and by extract when it chooses a fragment.
 
-import { formatNumber } from '../format.js';
+import { formatNumber } from './format.js';
 import { numbersIn, type WrittenNumber } from './numerals.js';
 import { QUALIFIER_VERBS, QUALIFIERS, qualifierWord, wordsAt } from './qualifiers.js';
 import type { Figure, QualifierPlace } from './types.js';

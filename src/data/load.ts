@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseAllDocuments, parseDocument, isMap, isPair, isSeq, type Document, type Node } from 'yaml';
-import { formatNumber } from '../format.js';
+import { formatNumber } from './format.js';
 import type { DerivedFigure, Figure, FigureKind, Section, SpeechData } from './types.js';
 import { findNumber, fragmentMismatches, trendOf } from './fragment.js';
 import { guessKind } from './kinds.js';

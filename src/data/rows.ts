@@ -4,7 +4,7 @@
 
 import { DataError, fieldName, parseField, schema, validateRaw, type DataProblem, type PathPart } from './load.js';
 import type { SpeechData } from './types.js';
-import { columnLetter, type CellValue, type SheetRow } from '../sheet.js';
+import { columnLetter, type CellValue, type SheetRow } from './sheet.js';
 
 /** The base data file, parsed but not yet filled in. */
 export interface Base {

@@ -3,8 +3,8 @@
 // the fragment states. The second half is the data file's own rule (src/data/fragment.ts); verify
 // reports it per figure, so data read with { fragmentRule: false } gets one complete report.
 
-import { fragmentMismatches, numbersIn } from './data/fragment.js';
-import type { SpeechData } from './data/types.js';
+import { fragmentMismatches, numbersIn } from './fragment.js';
+import type { SpeechData } from './types.js';
 import { formatFigure, formatNumber } from './format.js';
 
 export interface FigureCheck {

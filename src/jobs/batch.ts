@@ -4,20 +4,20 @@
 // A row that is invalid or fails to render is reported; the other rows still render.
 
 import { rmSync } from 'node:fs';
-import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
+import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from '../data/text.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { findBrowser } from './browser.js';
-import { parseField, readDataFile, readYaml, validateRaw } from './data/load.js';
-import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from './data/rows.js';
-import { fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts.js';
-import { drawnText } from './subset.js';
-import { templateOutputs, type OutputSpec } from './outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
-import { Progress, type ProgressStream } from './progress.js';
-import { readSheet } from './sheet.js';
-import { verifyFigures } from './verify.js';
-import { buildView, type View } from './views.js';
-import { writeAtomic, writeManifest, type ManifestEntry } from './write.js';
+import { findBrowser } from '../chrome/browser.js';
+import { parseField, readDataFile, readYaml, validateRaw } from '../data/load.js';
+import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from '../data/rows.js';
+import { fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from '../fonts/fonts.js';
+import { drawnText } from '../fonts/subset.js';
+import { templateOutputs, type OutputSpec } from '../view/outputs.js';
+import { describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from '../pipeline.js';
+import { Progress, type ProgressStream } from '../cli/progress.js';
+import { readSheet } from '../data/sheet.js';
+import { verifyFigures } from '../data/verify.js';
+import { buildView, type View } from '../view/views.js';
+import { writeAtomic, writeManifest, type ManifestEntry } from '../output/write.js';
 
 export interface BatchOptions {
   /** The sheet: .csv or .xlsx, a row per set of outputs */

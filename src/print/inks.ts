@@ -10,7 +10,7 @@
 //   - any other colour is left for Ghostscript's ICC conversion.
 //
 // Content streams are handled as latin1 text (one char per byte) and read by the lexer of
-// src/pdf-content.ts, so binary data such as inline images passes through unchanged. Only the
+// src/print/pdf-content.ts, so binary data such as inline images passes through unchanged. Only the
 // operands and operator of a rewritten colour change; every other byte stays where it was.
 
 import { Name, operations, type Operand } from './pdf-content.js';

@@ -9,10 +9,10 @@
 //   exact whole counts up to 60                        → a unit chart (never for 约, 左右, 余 …)
 //   everything else                                    → a big number (targets tagged 目标)
 
-import { bigNumber, changeArrow, coverageBars, fromTo, ring, stackedBar, structureDiagram, unitChart } from './charts/index.js';
-import { isApproximate } from './data/qualifiers.js';
-import type { DerivedFigure, Figure, FigureKind, Section, SpeechData } from './data/types.js';
-import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatFrom, formatIssue, type FormattedFigure } from './format.js';
+import { bigNumber, changeArrow, coverageBars, fromTo, ring, stackedBar, structureDiagram, unitChart } from '../charts/index.js';
+import { isApproximate } from '../data/qualifiers.js';
+import type { DerivedFigure, Figure, FigureKind, Section, SpeechData } from '../data/types.js';
+import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatFrom, formatIssue, type FormattedFigure } from '../data/format.js';
 
 export interface FigureView extends FormattedFigure {
   id: string;

@@ -4,7 +4,7 @@
 // whole image is never decoded into memory at once.
 
 import sharp, { type Sharp } from 'sharp';
-import type { PngCapture } from './render.js';
+import type { PngCapture } from '../chrome/render.js';
 
 export interface PngInfo {
   width: number;

@@ -1,7 +1,7 @@
 // The gallery, output/index.html: every file of the manifest with a thumbnail, its size and a link,
 // so a person can see at a glance what a run made. The page is static and needs nothing else.
 
-import type { ManifestEntry } from './write.js';
+import type { ManifestEntry } from '../output/write.js';
 
 export interface GalleryItem {
   entry: ManifestEntry;

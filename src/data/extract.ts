@@ -13,13 +13,13 @@
 //      label read from its clause;
 //   4. the document: title line, speaker, meeting, dates, and the masthead of a 通报.
 
-import { MAX_SPEECH_BYTES, readTextFile } from './data/text.js';
+import { MAX_SPEECH_BYTES, readTextFile } from './text.js';
 import { formatNumber } from './format.js';
-import type { FigureKind, QualifierPlace } from './data/types.js';
-import { findNumber, fragmentMismatches, qualifiersAround, type FoundQualifier } from './data/fragment.js';
-import { chineseValue, numbersIn, type WrittenNumber } from './data/numerals.js';
-import { qualifierWord, wordsAt } from './data/qualifiers.js';
-import { AMOUNT_UNITS, guessKind, UNITS, unitClass } from './data/kinds.js';
+import type { FigureKind, QualifierPlace } from './types.js';
+import { findNumber, fragmentMismatches, qualifiersAround, type FoundQualifier } from './fragment.js';
+import { chineseValue, numbersIn, type WrittenNumber } from './numerals.js';
+import { qualifierWord, wordsAt } from './qualifiers.js';
+import { AMOUNT_UNITS, guessKind, UNITS, unitClass } from './kinds.js';
 
 /** What extract writes where a person must fill something in (the loader's placeholder). */
 export const TODO = '待填写';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer-core';
-import { fontPackageDir } from './fonts.js';
+import { fontPackageDir } from '../fonts/fonts.js';
 
 /** Pages load from this origin; nothing is served for any other. */
 export const ORIGIN = 'http://shushuo.local';
@@ -115,6 +115,14 @@ export class RenderError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RenderError';
+  }
+}
+
+/** The browser died (crashed, or was killed): every page of the run is gone, so the run stops. */
+export class BrowserGone extends RenderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BrowserGone';
   }
 }
 
@@ -343,7 +351,7 @@ function uncoveredChars(coverage: Record<string, string> | null): string[] {
       seen.add(family + c);
       const code = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
       const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
-      problems.push(`"${c}" (U+${code}) in <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> "${text}" is not in the face of ${family}: the face lacks it, or the text of the run (src/subset.ts drawnText) misses it`);
+      problems.push(`"${c}" (U+${code}) in <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}"> "${text}" is not in the face of ${family}: the face lacks it, or the text of the run (src/fonts/subset.ts drawnText) misses it`);
     }
   }
   return problems;

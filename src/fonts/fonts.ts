@@ -12,7 +12,7 @@ import { FontFileError, rangeLookup, readSfnt } from './sfnt.js';
 export { FontFileError } from './sfnt.js';
 
 const require = createRequire(import.meta.url);
-const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where the setup script puts the TrueType faces it converts (git-ignored). */
 export const FONTS_DIR = join(PROJECT_DIR, 'fonts');

@@ -5,17 +5,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { BrowserNotFound } from './browser.js';
-import { checkData, DataError, FontFileError, formatPreflight, formatProblem, LAYOUTS, OUTPUTS, OutputNameError, OutputsFailed, preflight, render, ROLES, TEMPLATES_DIR, validate, verify, VerifyError, type Role } from './index.js';
-import { extractCommand } from './extract.js';
-import { resolveFonts } from './fonts.js';
-import { selectOutputs, TEMPLATE_GROUPS } from './outputs.js';
-import { batch, defaultBatchOut } from './batch.js';
-import { SheetDataError } from './data/rows.js';
-import { PAGES_AT_ONCE } from './pipeline.js';
-import { SheetError } from './sheet.js';
-import { UnreadablePdf } from './preflight.js';
-import { TextFileError } from './data/text.js';
+import { BrowserNotFound } from '../chrome/browser.js';
+import { checkData, DataError, FontFileError, formatPreflight, formatProblem, LAYOUTS, OUTPUTS, OutputNameError, OutputsFailed, preflight, render, ROLES, TEMPLATES_DIR, validate, verify, VerifyError, type Role } from '../index.js';
+import { extractCommand } from '../data/extract.js';
+import { resolveFonts } from '../fonts/fonts.js';
+import { selectOutputs, TEMPLATE_GROUPS } from '../view/outputs.js';
+import { batch, defaultBatchOut } from '../jobs/batch.js';
+import { SheetDataError } from '../data/rows.js';
+import { PAGES_AT_ONCE } from '../pipeline.js';
+import { SheetError } from '../data/sheet.js';
+import { UnreadablePdf } from '../print/preflight.js';
+import { TextFileError } from '../data/text.js';
 
 const USAGE = `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 

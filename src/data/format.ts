@@ -1,8 +1,8 @@
 // Chinese number formats. Every number that reaches an output is formatted here,
 // so the text, the chart labels and the alt text always agree.
 
-import { qualifierWord } from './data/qualifiers.js';
-import type { DerivedFigure, Figure } from './data/types.js';
+import { qualifierWord } from './qualifiers.js';
+import type { DerivedFigure, Figure } from './types.js';
 
 const DIGITS = new Intl.NumberFormat('en-US', { useGrouping: false, maximumSignificantDigits: 15 });
 

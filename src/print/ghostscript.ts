@@ -2,7 +2,7 @@
 //
 //   1. inks     Chrome writes every colour as DeviceRGB. The print inks (black K100, the red Y80 M80)
 //               and neutral greys are rewritten to exact DeviceCMYK in every content stream
-//               (src/inks.ts); pages without a TrimBox get their MediaBox as TrimBox.
+//               (src/print/inks.ts); pages without a TrimBox get their MediaBox as TrimBox.
 //   2. gs       pdfwrite as PDF/X-3: the other colours are converted through the ICC profile, which is
 //               embedded as the output intent. Fonts stay embedded (never -dNoOutputFonts).
 //   3. text     Ghostscript 10.00 writes incomplete ToUnicode maps (punctuation and common hanzi come
