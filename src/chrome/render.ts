@@ -1,14 +1,25 @@
 // Stage 4: the one module that drives Chrome. One browser per run; each output gets a page
 // that loads over a private origin, so only the project's own files can reach it.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import puppeteer, { type Browser, type CDPSession, type HTTPRequest, type Page } from 'puppeteer-core';
 import { fontPackageDir } from '../fonts/fonts.js';
 
 /** Pages load from this origin; nothing is served for any other. */
 export const ORIGIN = 'http://shushuo.local';
+
+/**
+ * A page up to this size is rastered as one tile. Chrome rasters a page in 256 px tiles that overlap by
+ * one pixel, and the row or column on a seam comes from one tile or its neighbour, which anti-alias an
+ * edge differently: measured with Chromium 156, captures of the same page differed on seam rows
+ * (every 254 px) wherever text or a path crossed one, by up to 44 levels, in 13 of 15 portrait cards
+ * over four captures. One tile has no seam. 8192 × 8704 px × 4 bytes stays well under Chrome's 512 MB
+ * of tile memory (a bigger tile is never rastered: the capture comes back white); bigger pages keep
+ * small tiles, so a band of a banded capture needs only its own tiles.
+ */
+export const ONE_TILE_PX = { width: 8192, height: 8704 };
 
 export const LAUNCH_ARGS = [
   '--no-sandbox',
@@ -19,6 +30,8 @@ export const LAUNCH_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--font-render-hinting=none',
+  `--max-untiled-layer-width=${ONE_TILE_PX.width}`,
+  `--max-untiled-layer-height=${ONE_TILE_PX.height}`,
 ];
 
 export interface RendererOptions {
@@ -136,25 +149,125 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript',
 };
 
+/** Profile folders in the OS temp dir are named for the process that owns them: shushuo-chrome-<pid>-XXXXXX. */
+const PROFILE_PREFIX = 'shushuo-chrome-';
+const PROFILE = /^shushuo-chrome-(\d+)-[A-Za-z0-9]{6}$/;
+/** Before the pid was in the name (shushuo 0.1): the owner is told by Chrome's SingletonLock (host-pid). */
+const LEGACY_PROFILE = /^shushuo-chrome-[A-Za-z0-9]{6}$/;
+/** Time Chrome gets to close by itself before it is killed. */
+const CLOSE_GRACE_MS = 3_000;
+/** Time to wait for the browser process's exit status once its pipe has closed. */
+const EXIT_WAIT_MS = 2_000;
+
+/** Whether a process with this id is alive (or exists under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Remove a folder; a failure is returned, never thrown (cleanup must not hide the error that matters). */
+function removeFolder(dir: string): Error | undefined {
+  try {
+    // Chrome may still be writing into it for a moment after it was killed: ENOTEMPTY, retried.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/**
+ * Remove the browser profiles of runs that are gone: shushuo-chrome-<pid>-XXXXXX in `dir` whose
+ * process is dead (a run that was killed before it could clean up). A live process's profile is kept,
+ * and so is anything whose owner cannot be told. Returns the folders removed.
+ */
+export function sweepStaleProfiles(dir: string = tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = PROFILE.exec(name);
+    const folder = join(dir, name);
+    let stale = false;
+    if (m) stale = Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    else if (LEGACY_PROFILE.test(name)) stale = legacyStale(folder);
+    if (stale && !removeFolder(folder)) removed.push(folder);
+  }
+  return removed;
+}
+
+/** A profile of shushuo 0.1: stale when its Chrome (SingletonLock → host-pid) is dead on this host. */
+function legacyStale(folder: string): boolean {
+  try {
+    const m = /^(.*)-(\d+)$/.exec(readlinkSync(join(folder, 'SingletonLock')));
+    return !!m && m[1] === hostname() && !alive(Number(m[2]));
+  } catch {
+    return false;
+  }
+}
+
+/** How the browser process ended, for messages. */
+function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): string {
+  if (exit?.signal) return `the browser process exited with signal ${exit.signal}`;
+  if (exit && exit.code !== null) return `the browser process exited with code ${exit.code}`;
+  return 'the connection to the browser closed';
+}
+
 export class Renderer {
+  /** Set when the browser disconnected without close(): the run's pages are gone. */
+  #gone: BrowserGone | undefined;
+  /** Resolves with the reason once the browser is gone (its exit status, or what is known after EXIT_WAIT_MS). */
+  #goneReason: Promise<string>;
+  #setGone!: (reason: string) => void;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #closing: Promise<void> | undefined;
+  /** Outputs being rendered now, by name. */
+  readonly #inFlight = new Set<string>();
+  readonly #removeOnExit = () => void removeFolder(this.userDataDir);
+
   private constructor(
     private readonly browser: Browser,
     private readonly userDataDir: string,
     private readonly options: RendererOptions,
-  ) {}
+  ) {
+    this.#goneReason = new Promise((resolve) => (this.#setGone = resolve));
+    const proc = browser.process();
+    proc?.once('exit', (code, signal) => (this.#exit = { code, signal }));
+    browser.once('disconnected', () => this.#disconnected());
+    // Chrome ends with its pipe when node dies, whatever kills it; its profile is removed on a normal
+    // exit (puppeteer kills Chrome on exit first), and otherwise by the next run's sweep.
+    process.once('exit', this.#removeOnExit);
+  }
 
+  /**
+   * Launch Chrome over a pipe: when this process dies, even by SIGKILL, the pipe closes and Chrome
+   * exits with it (over the WebSocket, 10 Chrome processes outlived a SIGKILLed run). Stale profiles
+   * of runs that died are removed first.
+   */
   static async launch(options: RendererOptions): Promise<Renderer> {
-    const userDataDir = mkdtempSync(join(tmpdir(), 'shushuo-chrome-'));
+    sweepStaleProfiles();
+    const userDataDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
     try {
       const browser = await puppeteer.launch({
         executablePath: options.browserPath,
         headless: true,
+        pipe: true,
         userDataDir,
         args: LAUNCH_ARGS,
+        // Chrome's own temporary files (org.chromium.Chromium.*) go inside the profile, and go with it.
+        env: process.platform === 'linux' ? { ...process.env, TMPDIR: userDataDir } : process.env,
       });
       return new Renderer(browser, userDataDir, options);
     } catch (err) {
-      rmSync(userDataDir, { recursive: true, force: true });
+      removeFolder(userDataDir);
       throw new RenderError(`could not start the browser at ${options.browserPath}: ${(err as Error).message}`, { cause: err });
     }
   }
@@ -164,9 +277,79 @@ export class Renderer {
     return this.browser.process()?.pid;
   }
 
-  async close(): Promise<void> {
-    await this.browser.close().catch(() => undefined);
-    rmSync(this.userDataDir, { recursive: true, force: true });
+  /** The profile folder of this browser (in the OS temp dir, named shushuo-chrome-<pid>-XXXXXX). */
+  get profileDir(): string {
+    return this.userDataDir;
+  }
+
+  /**
+   * Set once Chrome has stopped by itself (crashed or killed): every page operation from then on
+   * rejects with a BrowserGone, so a run should start no more outputs and report this once.
+   */
+  get gone(): BrowserGone | undefined {
+    return this.#gone;
+  }
+
+  #disconnected(): void {
+    if (this.#closing) return;
+    const settle = () => {
+      const reason = describeExit(this.#exit);
+      const names = [...this.#inFlight];
+      const what = names.length === 0 ? 'Chrome stopped' : `${names.join(', ')}: Chrome stopped while rendering ${names.length === 1 ? 'it' : 'them'}`;
+      this.#gone = new BrowserGone(`${what} (${reason})`);
+      this.#setGone(reason);
+    };
+    const proc = this.browser.process();
+    if (this.#exit || !proc || proc.exitCode !== null || proc.signalCode !== null) {
+      if (!this.#exit && proc) this.#exit = { code: proc.exitCode, signal: proc.signalCode };
+      return settle();
+    }
+    // The pipe closed first: the exit status follows within moments (or Chrome hangs, and is killed).
+    this.#gone = new BrowserGone(`Chrome stopped (${describeExit(undefined)})`);
+    const timer = setTimeout(() => {
+      killGroup(proc.pid);
+      settle();
+    }, EXIT_WAIT_MS);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      settle();
+    });
+  }
+
+  /** The error a page operation of `name` rejects with once the browser is gone. */
+  async #goneFor(name: string, started: boolean): Promise<BrowserGone> {
+    const reason = await this.#goneReason;
+    return new BrowserGone(started ? `${name}: Chrome stopped while rendering it (${reason})` : `${name}: not rendered, Chrome had stopped (${reason})`, { cause: this.#gone });
+  }
+
+  /**
+   * End the browser, whatever state it is in: ask it to close, kill it if it has not within a few
+   * seconds, and remove its profile. Never throws: a cleanup error must not replace the error of the run.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const proc = this.browser.process();
+    const running = () => !!proc && proc.exitCode === null && proc.signalCode === null;
+    const exited = running() ? new Promise<void>((resolve) => proc!.once('exit', () => resolve())) : Promise.resolve();
+    try {
+      if (this.browser.connected) await withTimeout(this.browser.close(), CLOSE_GRACE_MS);
+    } catch {
+      // closed by force below
+    }
+    if (running()) {
+      killGroup(proc!.pid);
+      await withTimeout(exited, CLOSE_GRACE_MS).catch(() => undefined);
+    }
+    // Chrome's helpers (renderers, GPU, utilities) may outlive a browser that was killed, and write
+    // into the profile while it is removed (ENOTEMPTY): end the whole group before removing it.
+    await endGroup(proc?.pid);
+    const failed = removeFolder(this.userDataDir);
+    if (failed) this.options.log(`could not remove the browser profile ${this.userDataDir} (${failed.message}); the next run removes it`);
+    process.off('exit', this.#removeOnExit);
   }
 
   /** A PDF whose page size comes from the page's own @page rule. */
@@ -196,6 +379,10 @@ export class Renderer {
       const metrics = { ...viewport, height: Math.ceil(cssHeight) };
       // The metrics override must be on the session that captures, or the capture comes out at scale 1.
       await cdp.send('Emulation.setDeviceMetricsOverride', { ...metrics, mobile: false });
+      // Capture what the page looks like once it has drawn its last change: a capture right after the
+      // page said it was done sometimes held the frame before (the A3 poster's ring chart off by up to
+      // 11 levels on 28 edge pixels, in 3 of 9 runs); after two animation frames, never (0 of 17).
+      await page.evaluate(TWO_FRAMES);
       const bands: PngBand[] = [];
       for (const band of bandLayout(job.widthPx, heightPx, { tileHeightPx: job.tileHeightPx })) {
         // Bands start and end on whole device px; the clip is in CSS px, fractional, which CDP keeps
@@ -212,30 +399,55 @@ export class Renderer {
     });
   }
 
+  /**
+   * Open a page for the job, load it, check its fonts, then `use` it; the page is closed after. Once
+   * the browser is gone, this rejects (pending or not) with a BrowserGone naming the job; a page
+   * whose renderer process dies fails its job alone.
+   */
   private async withPage<T>(
     job: PageJob,
     viewport: { width: number; height: number; deviceScaleFactor: number },
     use: (page: Page, cdp: CDPSession) => Promise<T>,
   ): Promise<T> {
-    const page = await this.browser.newPage();
-    const cdp = await page.createCDPSession();
-    try {
+    if (this.#gone) throw await this.#goneFor(job.name, false);
+    this.#inFlight.add(job.name);
+    let page: Page | undefined;
+    let cdp: CDPSession | undefined;
+    let crashed: (err: Error) => void = () => undefined;
+    const crash = new Promise<never>((_, reject) => (crashed = reject));
+    const gone = this.#goneReason.then((): never => {
+      throw new BrowserGone('gone');
+    });
+    const work = (async () => {
+      page = await this.browser.newPage();
+      page.once('error', (err) => crashed(new RenderError(`${job.name}: the page crashed in Chrome (${err.message.replace(/!$/, '')}: its renderer process died, e.g. out of memory)`, { cause: err })));
+      cdp = await page.createCDPSession();
       await page.setViewport(viewport);
       await this.load(page, job);
       await checkFonts(cdp, job.name);
       return await use(page, cdp);
+    })();
+    // Whichever comes first: the work, the browser's end, or the page's crash. The others are left to settle quietly.
+    for (const p of [work, gone, crash]) p.catch(() => undefined);
+    try {
+      return await Promise.race([work, gone, crash]);
     } catch (err) {
+      if (this.#gone || !this.browser.connected) throw await this.#goneFor(job.name, true);
       if (err instanceof RenderError) throw err;
       throw new RenderError(`${job.name}: ${(err as Error).message}`, { cause: err });
     } finally {
-      await cdp.detach().catch(() => undefined);
-      await page.close().catch(() => undefined);
+      this.#inFlight.delete(job.name);
+      if (this.browser.connected) {
+        await cdp?.detach().catch(() => undefined);
+        await page?.close().catch(() => undefined);
+      }
     }
   }
 
   /** Load the page offline and wait until its fonts are ready and it has said it is done. */
   private async load(page: Page, job: PageJob): Promise<void> {
-    const { log } = this.options;
+    // Nothing more is said about a page once the browser is gone: the run reports that once.
+    const log = (line: string) => void (this.#gone ? undefined : this.options.log(line));
     const failures: string[] = [];
     page.on('console', (msg) => log(`  [${job.name} console.${msg.type()}] ${msg.text()}`));
     page.on('pageerror', (err) => failures.push(`script error: ${(err as Error).message}`));
@@ -290,6 +502,46 @@ export class Renderer {
     if (m) return inside(fontPackageDir(m[1]!), m[2]!);
     return undefined;
   }
+}
+
+/** Runs in the page: resolves after two animation frames (or a second, should frames not come). */
+const TWO_FRAMES = 'new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))); setTimeout(done, 1000); })';
+
+/** Kill a browser and its helpers (puppeteer starts it as the leader of its own process group). */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Kill what is left of a browser's process group. SIGKILL cannot be caught, so they stop at once; they
+ * are not waited for (an orphan may stay a zombie where init does not reap it, and never "exit").
+ */
+async function endGroup(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    return; // nothing left
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The promise, or a rejection after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /**
