@@ -11,6 +11,7 @@ import { guessKind } from './kinds.js';
 import { parseWritten } from './numerals.js';
 import { isApproximate, placesOf, qualifierWord, QUALIFIERS } from './qualifiers.js';
 import { CONTROL, escapeChar, readTextFile, TextFileError } from './text.js';
+import { UserError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 export const schema = require('../../schema/shushuo-data.schema.json') as Record<string, unknown>;
@@ -25,10 +26,11 @@ export interface DataProblem {
   path?: PathPart[];
 }
 
-export class DataError extends Error {
+export class DataError extends UserError {
   readonly problems: DataProblem[];
   constructor(problems: DataProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
+    const first = problems[0];
+    super(problems.map(formatProblem).join('\n'), { heading: 'invalid data, nothing written:', ...(first ? { place: { file: first.file, line: first.line, field: first.field } } : {}) });
     this.name = 'DataError';
     this.problems = problems;
   }

@@ -5,6 +5,7 @@
 import { DataError, fieldName, parseField, schema, validateRaw, type DataProblem, type PathPart } from './load.js';
 import type { SpeechData } from './types.js';
 import { columnLetter, type CellValue, type SheetRow } from './sheet.js';
+import { UserError } from '../errors.js';
 
 /** The base data file, parsed but not yet filled in. */
 export interface Base {
@@ -26,10 +27,10 @@ export interface Column {
 }
 
 /** A problem of the sheet as a whole (its columns), or of one row. */
-export class SheetDataError extends Error {
+export class SheetDataError extends UserError {
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(problems.join('\n'));
+    super(problems.join('\n'), { heading: 'invalid sheet, nothing rendered:' });
     this.name = 'SheetDataError';
     this.problems = problems;
   }
@@ -109,15 +110,19 @@ export function rowPlace(sheetName: string, row: Pick<RowData, 'row' | 'name'>, 
 /** A file or folder name a user can keep: no path separators, no characters Windows refuses. */
 const NAME_OK = /^(?!\.{1,2}$)[^/\\:*?"<>|\x00-\x1f]{1,80}$/;
 
+/** What is wrong with a row's name as a folder name, or undefined. */
+export function folderNameProblem(name: string): string | undefined {
+  return NAME_OK.test(name) ? undefined : `expected a folder name for the row's files (1 to 80 characters, none of / \\ : * ? " < > |), received ${JSON.stringify(name)}`;
+}
+
 /** Fill the base data in with one row and validate the result like a data file. */
 export function rowData(base: Base, columns: Column[], sheetRow: SheetRow, sheetName: string): RowData {
   const nameColumn = columns.find((c) => c.target.kind === 'name');
   const name = nameColumn ? String(sheetRow.cells[nameColumn.index] ?? '').trim() : `row-${sheetRow.row}`;
   const where = rowPlace(sheetName, { row: sheetRow.row, name }, Boolean(nameColumn));
   const problems: string[] = [];
-  if (nameColumn && !NAME_OK.test(name)) {
-    problems.push(`${where}, column ${nameColumn.letter} name: expected a folder name for the row's files (1 to 80 characters, none of / \\ : * ? " < > |), received ${JSON.stringify(name)}`);
-  }
+  const bad = nameColumn ? folderNameProblem(name) : undefined;
+  if (bad) problems.push(`${where}, column ${nameColumn!.letter} name: ${bad}`);
 
   const raw = structuredClone(base.raw);
   // Units first: a value cell may repeat its figure's unit (85%, 120个).

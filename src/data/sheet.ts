@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import * as XLSX from '@e965/xlsx';
+import { UserError } from '../errors.js';
 
 export type CellValue = string | number;
 
@@ -28,9 +29,9 @@ export interface Sheet {
   rows: SheetRow[];
 }
 
-export class SheetError extends Error {
+export class SheetError extends UserError {
   constructor(message: string) {
-    super(message);
+    super(message, { heading: 'invalid sheet, nothing rendered:' });
     this.name = 'SheetError';
   }
 }

@@ -3,6 +3,7 @@
 // and GB18030 (GBK), what Chinese Windows writes — and the size is capped before anything is parsed.
 
 import { readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
 
 /** The longest government work report runs to some hundred thousand characters; 20 MB is far past it. */
 export const MAX_SPEECH_BYTES = 20 * 1024 * 1024;
@@ -14,11 +15,15 @@ export interface DecodedText {
   encoding: Encoding;
 }
 
-/** Why a file cannot be read as text; `reason` is the part after "expected …, received". */
-export class TextFileError extends Error {
+/** Why a file cannot be read as text. The message does not name the file (callers put it where they need it); report() does. */
+export class TextFileError extends UserError {
   constructor(readonly file: string, message: string) {
-    super(message);
+    super(message, { place: { file } });
     this.name = 'TextFileError';
+  }
+
+  override report(): string {
+    return `${this.file}: ${this.message}`;
   }
 }
 
@@ -67,13 +72,5 @@ export function readTextFile(file: string, options: { maxBytes: number; what: st
 
 const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
 
-/**
- * Characters that have no place in a document's text: C0 controls other than tab and line breaks, DEL,
- * C1 controls, and the bidi overrides that make text read differently from how it is stored.
- */
-export const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
-
-/** A character shown as its escape, so a terminal does not act on it: \u0007 */
-export function escapeChar(c: string): string {
-  return `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-}
+// Control characters: defined with the errors, which show them escaped.
+export { CONTROL, escapeChar } from '../errors.js';

@@ -3,11 +3,12 @@
 // or a font file the user points at (e.g. a licensed 仿宋_GB2312). Chrome embeds only
 // static TrueType (glyf) faces as real fonts; CFF and variable fonts become Type 3.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FontFileError, rangeLookup, readSfnt } from './sfnt.js';
+import { quote } from '../errors.js';
 
 export { FontFileError } from './sfnt.js';
 
@@ -81,9 +82,7 @@ export function fontPackageDir(name: string): string {
  * as TrueType is refused here, before anything renders.
  */
 export function resolveFonts(userFiles: Partial<Record<Role, string>> = {}): RoleFace[] {
-  for (const role of Object.keys(userFiles)) {
-    if (!(ROLES as readonly string[]).includes(role)) throw new FontFileError(`font role "${role}": expected one of ${ROLES.join(', ')}`);
-  }
+  checkFontFiles(userFiles);
   return ROLES.map((role) => {
     const cssFamily = `role-${role}`;
     const user = userFiles[role];
@@ -106,27 +105,62 @@ export function resolveFonts(userFiles: Partial<Record<Role, string>> = {}): Rol
   });
 }
 
+/** The user's font files, before anything renders: each names a role, and each file is a single static TrueType face. */
+export function checkFontFiles(userFiles: Partial<Record<Role, string>>): void {
+  for (const [role, file] of Object.entries(userFiles)) {
+    if (!(ROLES as readonly string[]).includes(role)) throw new FontFileError(`font role "${role}": expected one of ${ROLES.join(', ')}, received ${quote(role)}`);
+    if (file) checkFontFile(file, role as Role);
+  }
+}
+
+/** Font files read in this process, by path, size and date: a run checks them before it resolves them. */
+const checked = new Map<string, { family: string | undefined; covers: (cp: number) => boolean }>();
+
+/** The largest CJK TrueType faces are some 30 MB; a file this big is not a font. */
+const MAX_FONT_BYTES = 100 * 1024 * 1024;
+
 /** A user's font file must be a single static TrueType face. */
 export function checkFontFile(file: string, role: Role): { family: string | undefined; covers: (cp: number) => boolean } {
   const where = `font for role ${role} (${ROLE_STYLES[role]}) ${file}`;
   let buf: Buffer;
+  let key: string;
   try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new FontFileError(`${where}: expected a .ttf font file, received a folder`, { file });
+    if (stat.size > MAX_FONT_BYTES) throw new FontFileError(`${where}: expected a font file of at most ${MAX_FONT_BYTES / 1024 / 1024} MB, received ${(stat.size / 1024 / 1024).toFixed(0)} MB`, { file });
+    key = `${resolve(file)}:${stat.size}:${stat.mtimeMs}`;
+    const known = checked.get(key);
+    if (known) return known;
     buf = readFileSync(file);
   } catch (err) {
-    throw new FontFileError(`${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (err instanceof FontFileError) throw err;
+    throw new FontFileError(`${where}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { file });
   }
-  const info = readSfnt(buf, where);
+  let info: ReturnType<typeof readSfnt>;
+  try {
+    info = readSfnt(buf, where);
+  } catch (err) {
+    if (err instanceof FontFileError && !err.place) throw new FontFileError(err.message, { file });
+    throw err;
+  }
   if (info.outlines !== 'truetype') {
-    throw new FontFileError(`${where}: expected TrueType (glyf) outlines, received CFF/PostScript outlines, which Chrome writes as Type 3 fonts that print shops reject (convert it to TrueType first, e.g. with scripts/otf2ttf.py)`);
+    throw new FontFileError(`${where}: expected TrueType (glyf) outlines, received CFF/PostScript outlines, which Chrome writes as Type 3 fonts that print shops reject (convert it to TrueType first, e.g. with scripts/otf2ttf.py)`, { file });
   }
   if (info.variable) {
-    throw new FontFileError(`${where}: expected a static font, received a variable font, which Chrome writes as Type 3 (use a static instance)`);
+    throw new FontFileError(`${where}: expected a static font, received a variable font, which Chrome writes as Type 3 (use a static instance)`, { file });
   }
+  checked.set(key, info);
   return info;
 }
 
+/** The coverage of package faces, read once per process. */
+const packageCoverage = new Map<string, (cp: number) => boolean>();
+
 function coverage(face: FaceSource, role: Role): (cp: number) => boolean {
   if (face.kind === 'file') return checkFontFile(face.file, role).covers;
+  const key = `${face.pkg}/${face.weights[0]}`;
+  const known = packageCoverage.get(key);
+  if (known) return known;
   // Package faces split into unicode-range slices; a character is covered if a slice names it.
   const css = readFileSync(join(fontPackageDir(face.pkg), `${face.weights[0]}.css`), 'utf8');
   const ranges: [number, number][] = [];
@@ -136,7 +170,9 @@ function coverage(face: FaceSource, role: Role): (cp: number) => boolean {
       ranges.push([parseInt(a!, 16), parseInt(b ?? a!, 16)]);
     }
   }
-  return rangeLookup(ranges);
+  const covers = rangeLookup(ranges);
+  packageCoverage.set(key, covers);
+  return covers;
 }
 
 /** One line per role for the run's report: which face served it. */

@@ -1,5 +1,8 @@
 // Reads just enough of a TrueType/OpenType file to judge it for print: its outline format,
 // whether it is variable, its name, and which characters it maps (cmap formats 4 and 12).
+// Every offset it follows is checked against the file's size: a truncated file is refused, not misread.
+
+import { UserError } from '../errors.js';
 
 export interface SfntInfo {
   /** 'truetype' (glyf outlines), 'cff' (PostScript outlines), or a container Chrome would not embed well */
@@ -10,16 +13,18 @@ export interface SfntInfo {
   covers: (codePoint: number) => boolean;
 }
 
-export class FontFileError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A font file that cannot serve its role: a user error, raised before anything renders. */
+export class FontFileError extends UserError {
+  constructor(message: string, options: { file?: string } = {}) {
+    super(message, { heading: 'unusable font, nothing written:', ...(options.file ? { place: { file: options.file } } : {}) });
     this.name = 'FontFileError';
   }
 }
 
-/** Parse a font file; throws FontFileError for anything that is not a single sfnt font. */
+/** Parse a font file; throws FontFileError for anything that is not a single sfnt font, or is cut short. */
 export function readSfnt(buf: Uint8Array, where: string): SfntInfo {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf.byteLength === 0) throw new FontFileError(`${where}: expected a TrueType font file, received an empty file (0 bytes)`);
   if (buf.byteLength < 12) throw new FontFileError(`${where}: expected a TrueType font file, received ${buf.byteLength} bytes`);
   const tag = String.fromCharCode(...buf.subarray(0, 4));
   if (tag === 'ttcf') throw new FontFileError(`${where}: expected a single font, received a font collection (.ttc); extract the face you want into a .ttf`);
@@ -30,18 +35,34 @@ export function readSfnt(buf: Uint8Array, where: string): SfntInfo {
   }
   const tables = new Map<string, { offset: number; length: number }>();
   const count = view.getUint16(4);
+  const size = buf.byteLength;
+  if (12 + count * 16 > size) throw damaged(where, `its table directory lists ${count} tables, which would end at byte ${12 + count * 16}, but the file has ${size} bytes`);
   for (let i = 0; i < count; i++) {
     const at = 12 + i * 16;
-    tables.set(String.fromCharCode(...buf.subarray(at, at + 4)), { offset: view.getUint32(at + 8), length: view.getUint32(at + 12) });
+    const tag = String.fromCharCode(...buf.subarray(at, at + 4));
+    const offset = view.getUint32(at + 8);
+    const length = view.getUint32(at + 12);
+    if (offset + length > size) throw damaged(where, `its table ${tag.trim()} runs to byte ${offset + length}, but the file has ${size} bytes`);
+    tables.set(tag, { offset, length });
   }
   const cmap = tables.get('cmap');
-  if (!cmap) throw new FontFileError(`${where}: the font has no cmap table, so no character can be drawn with it`);
-  return {
-    outlines: tables.has('glyf') ? 'truetype' : 'cff',
-    variable: tables.has('fvar'),
-    family: readFamily(view, tables.get('name')),
-    covers: readCmap(view, cmap.offset, where),
-  };
+  if (!cmap) throw new FontFileError(`${where}: expected a font with a character map (cmap table), received one without, so no character can be drawn with it`);
+  // The tables are inside the file; a table whose own offsets point past it is damaged too.
+  try {
+    return {
+      outlines: tables.has('glyf') ? 'truetype' : 'cff',
+      variable: tables.has('fvar'),
+      family: readFamily(view, tables.get('name')),
+      covers: readCmap(view, cmap.offset, where),
+    };
+  } catch (err) {
+    if (err instanceof RangeError) throw damaged(where, `a table points past the end of the file (${err.message})`);
+    throw err;
+  }
+}
+
+function damaged(where: string, detail: string): FontFileError {
+  return new FontFileError(`${where}: expected a complete font file, received a damaged or truncated one: ${detail} (copy the font file again from where it came)`);
 }
 
 function readCmap(view: DataView, base: number, where: string): (cp: number) => boolean {
@@ -57,7 +78,7 @@ function readCmap(view: DataView, base: number, where: string): (cp: number) => 
     if (format === 12 && best?.format !== 12) best = { format, offset };
     else if (format === 4 && !best) best = { format, offset };
   }
-  if (!best) throw new FontFileError(`${where}: expected a Unicode cmap (format 4 or 12), found none`);
+  if (!best) throw new FontFileError(`${where}: expected a Unicode character map (cmap format 4 or 12), received none (the font maps no Unicode characters)`);
   const ranges: [number, number][] = [];
   const { format, offset } = best;
   if (format === 12) {

@@ -14,6 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObject, PDFPageLeaf, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 import { INLINE_SPACES, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
+import { UserError } from '../errors.js';
 
 // ---------------------------------------------------------------------------------------
 // The report
@@ -139,9 +140,9 @@ export async function preflight(file: string | Uint8Array, options: PreflightOpt
 }
 
 /** A file preflight cannot read as a PDF: truncated, encrypted, or not a PDF at all. */
-export class UnreadablePdf extends Error {
+export class UnreadablePdf extends UserError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, { exitCode: 1, place: { file: message.split(': ')[0] }, cause: options?.cause });
     this.name = 'UnreadablePdf';
   }
 }

@@ -1,5 +1,7 @@
 // The outputs shushuo knows, by the names `render --only` takes.
 
+import { UserError } from '../errors.js';
+
 export interface PageSize {
   /** Trim size in mm */
   widthMm: number;
@@ -27,9 +29,9 @@ export interface OutputSpec {
 }
 
 /** A name `--only` does not know: a user error, raised before anything renders. */
-export class OutputNameError extends Error {
+export class OutputNameError extends UserError {
   constructor(message: string) {
-    super(message);
+    super(message, { place: { field: /^--[a-z]+/.exec(message)?.[0] } });
     this.name = 'OutputNameError';
   }
 }
