@@ -1,20 +1,22 @@
 // The public API. One run reads like the pipeline it is:
 // data → view (charts) → templates → render (Chrome) → post (sharp, pdf-lib) → write.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findBrowser } from './chrome/browser.js';
 import { CONTROL, MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
 import { DataError, parseField, readDataFile, readYaml, validateDraft, type DataProblem, type Draft, type ValidateOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
-import { describeFonts, fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts/fonts.js';
+import { describeFonts, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts/fonts.js';
 import { drawnText } from './fonts/subset.js';
-import { cardOutputs, OUTPUTS, selectOutputs, type OutputSpec } from './view/outputs.js';
-import { describeEntry, describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from './pipeline.js';
+import { selectOutputs } from './view/outputs.js';
+import { describeEntry, describeGlyph, glyphProblems } from './pipeline.js';
+import { runJob, Session, type JobResult } from './jobs/run.js';
+import { checkRunOptions } from './jobs/options.js';
+import { MANIFEST } from './output/transaction.js';
 import { buildView } from './view/views.js';
 import { formatVerify, verifyFigures, type FigureCheck } from './data/verify.js';
-import { writeManifest, type ManifestEntry } from './output/write.js';
+import type { ManifestEntry } from './output/write.js';
+import { UserError } from './errors.js';
 
 export { loadData, loadDraft, DataError, formatProblem, type Draft } from './data/load.js';
 export type { SpeechData } from './data/types.js';
@@ -51,10 +53,18 @@ export interface RenderOptions {
   templatesDir?: string;
   /** Progress lines (stderr in the CLI) */
   log?: (line: string) => void;
+  /** Wait this long (ms) for another run writing the same folder, instead of failing at once */
+  waitMs?: number;
+  /** Render every output, even those whose files are up to date */
+  force?: boolean;
+  /** Stop (Ctrl-C): what is done is committed */
+  signal?: AbortSignal;
 }
 
 export interface RenderResult {
   files: ManifestEntry[];
+  /** Outputs whose files were up to date, kept as they were */
+  kept: string[];
   manifest: string;
   seconds: number;
 }
@@ -78,7 +88,7 @@ export function checkData(file: string, fonts: RoleFace[] = resolveFonts(), opti
     if (!(err instanceof DataError)) throw err;
     problems.push(...err.problems);
   }
-  for (const p of glyphProblems(raw as SpeechData, fonts).filter((g) => !CONTROL.test(g.char))) {
+  for (const p of glyphProblems((raw ?? {}) as SpeechData, fonts).filter((g) => !CONTROL.test(g.char))) {
     const path = parseField(p.field);
     problems.push({ file, line: at(path), field: p.field, message: describeGlyph(p, ROLE_STYLES[p.role]), path });
   }
@@ -91,61 +101,54 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const started = performance.now();
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
   selectOutputs(options.only, options.layout); // names and layout, before the data is read
+  await checkRunOptions(options);
   const bleedMm = options.bleedMm ?? 0;
-  if (!(bleedMm >= 0 && bleedMm <= 20)) throw new RangeError(`--bleed: expected 0 to 20 mm, received ${options.bleedMm}`);
 
   // Data and fonts: everything that can be wrong with the input fails here, before anything is written.
   const fonts = resolveFonts(options.fonts);
   for (const line of describeFonts(fonts)) log(`font ${line}`);
   const data = validate(options.data, fonts);
   if (options.source) {
-    const { checks, report } = verify(data, options.source);
+    const { checks, report } = await verify(data, options.source);
     if (checks.some((c) => !c.ok)) throw new VerifyError(report);
     log(`source: all ${checks.length} figures verified against ${options.source}`);
   }
-  const figureIds = data.figures.map((f) => f.id);
-  const outputs = selectOutputs(options.only, options.layout, figureIds);
+  const outputs = selectOutputs(options.only, options.layout, data.figures.map((f) => f.id));
   const view = buildView(data);
-  const fontCss = fontFaceCss(fonts);
 
-  const browser = await findBrowser(options.browser);
-  log(`browser: ${browser.path} (${browser.source})`);
-  const renderer = await launchRenderer({ browserPath: browser.path, templatesDir, fonts, text: drawnText(templatesDir, [view], outputs) }, log, log);
-  const written: ManifestEntry[] = [];
-  const failed: { output: string; reason: string }[] = [];
-  const print: PrintOptions = { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log };
+  // One job over one browser, opened only if some output is not up to date.
+  const session = new Session({ fonts, browser: options.browser, templatesDir, text: drawnText(templatesDir, [view], outputs), log, debug: log });
+  let result: JobResult;
   try {
-    // Two pages at a time over the one browser: on two cores that is where the gain ends.
-    // An output that fails is reported; the others are still written.
-    await eachAtOnce(outputs, PAGES_AT_ONCE, async (output) => {
-      const t0 = performance.now();
-      try {
-        const [page] = pageHtmls(templatesDir, view, [output], fontCss, bleedMm);
-        const files = await renderOutput(renderer, page!, view, print, options.out);
-        written.push(...files);
-        const list = files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ');
-        log(`${output.name.padEnd(16)} ${seconds(t0)}  ${list}`);
-      } catch (err) {
-        const reason = (err as Error).message.replace(new RegExp(`^${output.name}(\\.\\w+)?: `), '');
-        failed.push({ output: output.name, reason });
-        log(`${output.name.padEnd(16)} ${seconds(t0)}  ✗ failed: ${reason}`);
-      }
+    result = await runJob(session, {
+      data,
+      view,
+      outputs,
+      out: options.out,
+      print: { bleedMm, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc },
+      manifest: {
+        generator: 'shushuo',
+        data: data.file,
+        fonts: Object.fromEntries(fonts.map((f) => [f.role, `${f.source.family}${f.origin === 'default' ? '' : ` (${f.origin})`}`])),
+      },
+      gallery: view.doc.fullTitle,
+      waitMs: options.waitMs,
+      force: options.force,
+      signal: options.signal,
+    }, (e) => {
+      if (e.status === 'kept') log(`${e.name.padEnd(16)}  up to date  ${e.files.map((f) => f.file).join(', ')}`);
+      else if (e.status === 'done') log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ${e.files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ')}`);
+      else log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ✗ failed: ${e.reason}`);
     });
   } finally {
-    await renderer.close();
+    await session.close();
   }
-
-  const all = mergeManifest(options.out, written, [...OUTPUTS, ...cardOutputs(figureIds)]);
-  const manifest = writeManifest(options.out, all, {
-    generator: 'shushuo',
-    data: data.file,
-    fonts: Object.fromEntries(fonts.map((f) => [f.role, `${f.source.family}${f.origin === 'default' ? '' : ` (${f.origin})`}`])),
-  });
-  await writeGallery(options.out, view.doc.fullTitle, all);
   const total = (performance.now() - started) / 1000;
-  log(`done: ${written.length} files from ${outputs.length - failed.length} of ${outputs.length} outputs in ${total.toFixed(1)} s → ${options.out}`);
-  if (failed.length > 0) throw new OutputsFailed(failed, written.length);
-  return { files: written, manifest, seconds: total };
+  const kept = result.kept.length > 0 ? `, ${result.kept.length} up to date` : '';
+  log(`done: ${result.files.length} files from ${outputs.length - result.failed.length - result.kept.length} of ${outputs.length} outputs${kept} in ${total.toFixed(1)} s → ${options.out}`);
+  if (result.stopped) throw result.stopped;
+  if (result.failed.length > 0) throw new OutputsFailed(result.failed, result.files.length);
+  return { files: result.files, kept: result.kept, manifest: join(options.out, MANIFEST), seconds: total };
 }
 
 /** Some outputs failed; the others were written. */
@@ -157,39 +160,18 @@ export class OutputsFailed extends Error {
 }
 
 /** Check every figure of the data against the speech's text (see src/data/verify.ts). */
-export function verify(data: SpeechData, sourceFile: string): { checks: FigureCheck[]; report: string } {
-  let source: string;
-  try {
-    source = readTextFile(sourceFile, { maxBytes: MAX_SPEECH_BYTES, what: 'the speech as text' }).text;
-  } catch (err) {
-    if (!(err instanceof TextFileError)) throw err;
-    throw new VerifyError(`${sourceFile}: ${err.message}`);
-  }
+export async function verify(data: SpeechData, sourceFile: string): Promise<{ checks: FigureCheck[]; report: string }> {
+  // The speech as the person has it: a Word document, a text PDF, or a text file.
+  const { readDocumentFile } = await import('./data/documents.js');
+  const source = (await readDocumentFile(sourceFile)).text;
   const checks = verifyFigures(data, source, sourceFile);
   return { checks, report: formatVerify(checks, sourceFile) };
 }
 
 /** Figures that do not trace back to the speech: a user error, nothing is rendered. */
-export class VerifyError extends Error {
+export class VerifyError extends UserError {
   constructor(message: string) {
-    super(message);
+    super(message, { heading: 'figures that do not trace back to the speech, nothing written:' });
     this.name = 'VerifyError';
   }
 }
-
-/** Keep entries of earlier runs for files this run did not rewrite, if they are still there. */
-function mergeManifest(out: string, written: ManifestEntry[], known: OutputSpec[]): ManifestEntry[] {
-  const file = join(out, 'manifest.json');
-  if (!existsSync(file)) return written;
-  let old: ManifestEntry[] = [];
-  try {
-    old = (JSON.parse(readFileSync(file, 'utf8')) as { files?: ManifestEntry[] }).files ?? [];
-  } catch {
-    return written;
-  }
-  const fresh = new Set(written.map((e) => e.file));
-  const kept = old.filter((e) => !fresh.has(e.file) && known.some((o) => e.file.startsWith(`${o.name}.`)) && existsSync(join(out, e.file)) && statSync(join(out, e.file)).size === e.bytes);
-  return [...kept, ...written];
-}
-
-const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s`;

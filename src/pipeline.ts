@@ -60,7 +60,7 @@ export interface PrintOptions {
   bleedMm: number;
   marks: boolean;
   cmyk: boolean;
-  icc: string | undefined;
+  icc?: string;
   log: (line: string) => void;
 }
 

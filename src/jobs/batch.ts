@@ -3,21 +3,22 @@
 // <out>/<row name>/… with a manifest each, a gallery and batch.json over all rows.
 // A row that is invalid or fails to render is reported; the other rows still render.
 
-import { rmSync } from 'node:fs';
-import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from '../data/text.js';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { findBrowser } from '../chrome/browser.js';
+import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from '../data/text.js';
 import { parseField, readDataFile, readYaml, validateRaw } from '../data/load.js';
-import { locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from '../data/rows.js';
-import { fontFaceCss, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from '../fonts/fonts.js';
+import { folderNameProblem, locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from '../data/rows.js';
+import { resolveFonts, ROLE_STYLES, type Role, type RoleFace } from '../fonts/fonts.js';
 import { drawnText } from '../fonts/subset.js';
 import { templateOutputs, type OutputSpec } from '../view/outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PrintOptions } from '../pipeline.js';
+import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, writeGallery } from '../pipeline.js';
 import { Progress, type ProgressStream } from '../cli/progress.js';
-import { readSheet } from '../data/sheet.js';
+import { readSheet, type SheetRow } from '../data/sheet.js';
 import { verifyFigures } from '../data/verify.js';
-import { buildView, type View } from '../view/views.js';
-import { writeAtomic, writeManifest, type ManifestEntry } from '../output/write.js';
+import { buildView } from '../view/views.js';
+import { writeAtomic } from '../output/write.js';
+import { lockFolder, readManifest } from '../output/transaction.js';
+import { Interrupted, runJob, Session } from './run.js';
+import { checkRunOptions } from './options.js';
 
 export interface BatchOptions {
   /** The sheet: .csv or .xlsx, a row per set of outputs */
@@ -41,13 +42,22 @@ export interface BatchOptions {
   atOnce?: number;
   /** Where the progress bar and row results go (stderr in the CLI) */
   stream: ProgressStream;
+  /** Wait this long (ms) for another run writing the same folder */
+  waitMs?: number;
+  /** Render every output, even those whose files are up to date */
+  force?: boolean;
+  /** Stop (Ctrl-C): the rows done are committed, batch.json says which are not */
+  signal?: AbortSignal;
 }
 
 export interface BatchRow {
   row: number;
   name: string;
-  /** rendered: every output written; invalid: the row's data is wrong, nothing rendered; failed: an output failed, the row's files removed */
-  status: 'rendered' | 'invalid' | 'failed';
+  /**
+   * rendered: every output written (or up to date); invalid: the row's data is wrong, nothing rendered;
+   * failed: an output failed (its earlier files, if any, are kept); stopped: not run, the batch was interrupted
+   */
+  status: 'rendered' | 'invalid' | 'failed' | 'stopped';
   files: string[];
   problems: string[];
 }
@@ -57,117 +67,134 @@ export interface BatchResult {
   outputs: string[];
   seconds: number;
   summary: string;
+  /** The batch was stopped (Ctrl-C, or the browser died): the rows done are committed */
+  stopped?: Error;
 }
 
 export async function batch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const say = (line: string) => options.stream.write(`${line}\n`);
+  await checkRunOptions(options);
 
   // The base data file must be valid on its own; rows only change its fields.
   const { raw, at } = readYaml(readDataFile(options.base), options.base);
-  validateRaw(raw, options.base, at);
+  const baseData = validateRaw(raw, options.base, at);
   const base: Base = { file: options.base, raw: raw as Record<string, unknown>, at };
-  const figureIds = ((raw as { figures: { id: string }[] }).figures).map((f) => f.id);
-  const outputs = templateOutputs(options.template, figureIds);
+  const outputs = templateOutputs(options.template, baseData.figures.map((f) => f.id));
 
   const sheet = readSheet(options.data, { sheet: options.sheet });
   const sheetName = sheet.kind === 'xlsx' ? `${options.data} sheet ${sheet.sheetName}` : options.data;
   const columns = mapColumns(sheet.headers, base, sheetName);
   if (sheet.rows.length === 0) throw new SheetDataError([`${sheetName}: expected rows under the header, received none`]);
+  const names = rowNames(sheet.rows, columns, sheetName);
+  if (names.every((n) => n.problem)) throw new SheetDataError(names.map((n) => n.problem!));
 
+  // Rows are validated and rendered one after another, as they come: a long sheet never holds
+  // every row's data, view and pages at once. The fonts are cut once, to the base file's pages and
+  // every cell of the sheet.
   const fonts = resolveFonts(options.fonts);
-  const rows = sheet.rows.map((r) => rowData(base, columns, r, sheetName));
-  checkRowGlyphs(rows, fonts, columns, base, sheetName);
-  checkRowSources(rows, columns, dirname(options.data), sheetName);
-  checkUniqueNames(rows, columns, sheetName);
-  const valid = rows.filter((r) => r.data);
-  if (valid.length === 0) throw new SheetDataError(rows.flatMap((r) => r.problems));
-
-  const results = new Map<RowData, BatchRow>(rows.map((r) => [r, { row: r.row, name: r.name, status: r.data ? 'rendered' : 'invalid', files: [], problems: [...r.problems] }]));
-  for (const r of rows) if (!r.data) say(`✗ ${r.problems.join('\n  ')}`);
-  say(`${sheetName}: ${rows.length} rows, ${valid.length} valid; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
-
-  // Every output of every valid row, row by row, so rows finish in order. Views and HTML are made
-  // when a job starts, so a long sheet does not hold every page's HTML at once.
-  const fontCss = fontFaceCss(fonts);
-  const jobs = valid.flatMap((row) => outputs.map((output) => ({ row, output })));
-  const views = new Map<RowData, View>();
-  const viewOf = (row: RowData) => views.get(row) ?? views.set(row, buildView(row.data!)).get(row)!;
-  const pending = new Map(valid.map((r) => [r, outputs.length]));
-  const written = new Map<RowData, ManifestEntry[]>(valid.map((r) => [r, []]));
-  const rowsDone = () => `${valid.length - [...pending.values()].filter((n) => n > 0).length}/${valid.length} rows`;
-  const progress = new Progress(jobs.length, 'outputs', options.stream, rowsDone);
-
-  const browser = await findBrowser(options.browser);
-  say(`browser: ${browser.path} (${browser.source})`);
-  // Fonts cut to the characters of every row (a row whose view fails is reported when its job runs).
-  const rowViews = valid.flatMap((r) => {
-    try {
-      return [buildView(r.data!)];
-    } catch {
-      return [];
-    }
-  });
-  const text = drawnText(options.templatesDir, rowViews, outputs);
-  const renderer = await launchRenderer({ browserPath: browser.path, templatesDir: options.templatesDir, fonts, text }, say, () => undefined);
-  const print: PrintOptions = { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc, log: () => undefined };
+  const cells = sheet.rows.flatMap((r) => r.cells.map(String)).join('');
+  const text = drawnText(options.templatesDir, [buildView(baseData)], outputs) + cells;
+  const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say });
+  const results: BatchRow[] = sheet.rows.map((r, i) => ({ row: r.row, name: names[i]!.name, status: 'stopped', files: [], problems: [] }));
+  say(`${sheetName}: ${sheet.rows.length} rows; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
+  const progress = new Progress(sheet.rows.length, 'rows', options.stream);
+  // The folder is locked when the first valid row is about to render: a sheet of invalid rows writes nothing.
+  let locked: Promise<() => void> | undefined;
+  const lock = () => (locked ??= lockFolder(options.out, { waitMs: options.waitMs, log: say }));
+  let stopped: Error | undefined;
   try {
-    await eachAtOnce(jobs, options.atOnce ?? PAGES_AT_ONCE, async ({ row, output }) => {
-      const result = results.get(row)!;
-      let ok = true;
-      try {
-        const view = viewOf(row);
-        const [page] = pageHtmls(options.templatesDir, view, [output], fontCss, options.bleedMm ?? 0);
-        written.get(row)!.push(...(await renderOutput(renderer, page!, view, print, join(options.out, row.name))));
-      } catch (err) {
-        ok = false;
+    await eachAtOnce(sheet.rows.map((r, i) => i), options.atOnce ?? PAGES_AT_ONCE, async (i) => {
+      const result = results[i]!;
+      if (stopped || options.signal?.aborted) {
+        stopped ??= new Interrupted('the batch was stopped');
+        return;
+      }
+      const sheetRow = sheet.rows[i]!;
+      const row = names[i]!.problem ? undefined : rowData(base, columns, sheetRow, sheetName);
+      const problems = names[i]!.problem ? [names[i]!.problem!] : [...row!.problems];
+      if (row?.data) problems.push(...rowGlyphProblems(row, fonts, columns, base, sheetName), ...rowSourceProblems(row, columns, dirname(options.data), sheetName));
+      if (problems.length > 0 || !row?.data) {
+        Object.assign(result, { status: 'invalid', problems });
+        progress.log(`✗ ${problems.join('\n  ')}`);
+        progress.tick(false);
+        return;
+      }
+      await lock();
+      const job = await runJob(session, {
+        data: row.data,
+        outputs,
+        out: join(options.out, row.name),
+        lock: false,
+        print: { bleedMm: options.bleedMm ?? 0, marks: options.marks ?? false, cmyk: options.cmyk ?? false, icc: options.icc },
+        manifest: { generator: 'shushuo batch', sheet: options.data, row: row.row, base: options.base },
+        force: options.force,
+        signal: options.signal,
+        atOnce: 1,
+      });
+      result.files = job.manifest.map((e) => e.file).sort();
+      if (job.stopped) {
+        stopped ??= job.stopped;
+        result.problems.push(`${rowPlace(sheetName, row)}: ${job.stopped.message}`);
+        progress.tick(false);
+        return;
+      }
+      if (job.failed.length > 0) {
         result.status = 'failed';
-        const message = (err as Error).message;
-        const named = message.startsWith(output.name) ? message : `${output.name}: ${message}`;
-        const column = columnOfText(message, columns, row);
-        result.problems.push(`${rowPlace(sheetName, row)}, ${column ? `column ${column.letter} ${column.header}, ` : ''}${named}`);
+        result.problems.push(...job.failed.map((f) => `${rowPlace(sheetName, row)}, ${f.output}: ${f.reason}`));
+        progress.log(`✗ ${result.problems.join('\n  ')}`);
+      } else {
+        result.status = 'rendered';
+        const kept = job.kept.length > 0 ? ` (${job.kept.length === outputs.length ? 'all' : job.kept.length} up to date)` : '';
+        progress.log(`✓ row ${row.row} ${row.name}: ${result.files.join(', ')}${kept}`);
       }
-      pending.set(row, pending.get(row)! - 1);
-      if (pending.get(row) === 0) {
-        views.delete(row);
-        finishRow(row, result, written.get(row)!, options, progress);
-      }
-      progress.tick(ok);
+      progress.tick(result.status === 'rendered');
     });
   } finally {
-    await renderer.close();
+    await session.close();
     progress.end();
+    const release = await locked?.catch(() => undefined);
+    if (release) {
+      try {
+        // Every row that has files is in the gallery, and batch.json says what each row is now.
+        const entries = results.flatMap((r) => (r.status === 'invalid' ? [] : readManifest(join(options.out, r.name)).map((e) => ({ ...e, file: `${r.name}/${e.file}` }))));
+        if (entries.length > 0) await writeGallery(options.out, `${basename(options.data)}（${results.filter((r) => r.status === 'rendered').length} 份）`, entries);
+        const seconds = (performance.now() - started) / 1000;
+        writeAtomic(join(options.out, 'batch.json'), `${JSON.stringify({ sheet: options.data, base: options.base, outputs: outputs.map((o) => o.name), seconds: Math.round(seconds * 10) / 10, rows: results }, null, 2)}\n`);
+      } finally {
+        release();
+      }
+    }
   }
-
-  const all = [...results.values()];
-  const entries = valid.flatMap((r) => (results.get(r)!.status === 'rendered' ? written.get(r)!.map((e) => ({ ...e, file: `${r.name}/${e.file}` })) : []));
-  if (entries.length > 0) await writeGallery(options.out, `${basename(options.data)}（${all.filter((r) => r.status === 'rendered').length} 份）`, entries);
+  if (!locked && results.every((r) => r.status === 'invalid')) throw new SheetDataError([`${sheetName}: expected at least one valid row, received ${results.length} invalid rows (each listed above); nothing was written`]);
   const seconds = (performance.now() - started) / 1000;
-  writeAtomic(join(options.out, 'batch.json'), `${JSON.stringify({ sheet: options.data, base: options.base, outputs: outputs.map((o) => o.name), seconds: Math.round(seconds * 10) / 10, rows: all }, null, 2)}\n`);
-  const summary = summarize(all, outputs, seconds, options.out);
+  let summary = summarize(results, outputs, seconds, options.out);
+  if (stopped) summary += `\nstopped: ${stopped.message}. Run the same command again (or with --resume) to go on: rows whose files are up to date are kept.`;
   say(summary);
-  return { rows: all, outputs: outputs.map((o) => o.name), seconds, summary };
+  return { rows: results, outputs: outputs.map((o) => o.name), seconds, summary, ...(stopped ? { stopped } : {}) };
 }
 
-/** A row is done: keep its files with a manifest, or, if an output failed, remove what it wrote. */
-function finishRow(row: RowData, result: BatchRow, entries: ManifestEntry[], options: BatchOptions, progress: Progress): void {
-  const dir = join(options.out, row.name);
-  if (result.status === 'failed') {
-    for (const e of entries) rmSync(join(dir, e.file), { force: true });
-    progress.log(`✗ ${result.problems.join('\n  ')}`);
-    return;
-  }
-  result.files = entries.map((e) => e.file).sort();
-  writeManifest(dir, entries, { generator: 'shushuo batch', sheet: options.data, row: row.row, base: options.base });
-  progress.log(`✓ row ${row.row} ${row.name}: ${result.files.join(', ')}`);
-}
+/** Names that the batch's own files use, or that no file system keeps apart. */
+const RESERVED = new Set(['batch.json', 'index.html', 'thumbs', 'manifest.json', '.', '..']);
 
-/** The column whose cell a render error quotes (a headline that does not fit), if any. */
-function columnOfText(message: string, columns: Column[], row: RowData): Column | undefined {
-  const quoted = [...message.matchAll(/"([^"]{4,})"/g)].map((m) => m[1]!);
-  return columns.find((c) => {
-    const cell = c.target.kind === 'field' ? String(row.cells[c.index] ?? '') : '';
-    return cell.length >= 4 && quoted.some((q) => cell.includes(q) || q.includes(cell));
+/**
+ * Each row's folder name (its name column, else row-<n>), or the problem with it: a name a folder
+ * cannot have, one of the batch's own files, or one another row has (also in another case).
+ */
+function rowNames(rows: SheetRow[], columns: Column[], sheetName: string): { name: string; problem?: string }[] {
+  const column = columns.find((c) => c.target.kind === 'name');
+  const first = new Map<string, number>();
+  return rows.map((r) => {
+    const name = column ? String(r.cells[column.index] ?? '').trim() : `row-${r.row}`;
+    const where = `${rowPlace(sheetName, { row: r.row, name }, Boolean(column))}, column ${column?.letter ?? '?'} name`;
+    const bad = column ? folderNameProblem(name) : undefined;
+    if (bad) return { name, problem: `${where}: ${bad}` };
+    const key = name.normalize('NFC').toLowerCase();
+    if (RESERVED.has(key) || key.startsWith('.shushuo')) return { name, problem: `${where}: expected a name the batch does not use for its own files (${[...RESERVED].join(', ')}), received "${name}"` };
+    const seen = first.get(key);
+    if (seen !== undefined) return { name, problem: `${where}: expected a name no other row has, received "${name}" (row ${seen} has it${key !== name ? ', in another case' : ''})` };
+    first.set(key, r.row);
+    return { name };
   });
 }
 
@@ -181,62 +208,36 @@ export function summarize(rows: BatchRow[], outputs: OutputSpec[], seconds: numb
 }
 
 /** Each role's face must cover every character of the row, as for a data file. */
-function checkRowGlyphs(rows: RowData[], fonts: RoleFace[], columns: Column[], base: Base, sheetName: string): void {
-  for (const r of rows) {
-    if (!r.data) continue;
-    const missing = glyphProblems(r.data, fonts);
-    if (missing.length === 0) continue;
-    for (const p of missing) {
-      const where = locate({ field: p.field, line: base.at(parseField(p.field)) }, columns, r.data, base);
-      r.problems.push(`${rowPlace(sheetName, r)}, ${where}: ${describeGlyph(p, ROLE_STYLES[p.role])}`);
-    }
-    delete r.data;
-  }
+function rowGlyphProblems(r: RowData, fonts: RoleFace[], columns: Column[], base: Base, sheetName: string): string[] {
+  return glyphProblems(r.data!, fonts).map((p) => {
+    const where = locate({ field: p.field, line: base.at(parseField(p.field)) }, columns, r.data, base);
+    return `${rowPlace(sheetName, r)}, ${where}: ${describeGlyph(p, ROLE_STYLES[p.role])}`;
+  });
 }
 
 /**
  * A source column names each row's speech (or report) text, relative to the sheet; every figure of
  * the row must verify against it, as with render --source.
  */
-function checkRowSources(rows: RowData[], columns: Column[], sheetDir: string, sheetName: string): void {
+function rowSourceProblems(r: RowData, columns: Column[], sheetDir: string, sheetName: string): string[] {
   const column = columns.find((c) => c.target.kind === 'source');
-  if (!column) return;
-  for (const r of rows) {
-    if (!r.data) continue;
-    const where = rowPlace(sheetName, r);
-    const cell = String(r.cells[column.index] ?? '').trim();
-    let text: string | undefined;
-    try {
-      text = cell ? readTextFile(resolve(sheetDir, cell), { maxBytes: MAX_SPEECH_BYTES, what: 'a text file' }).text : undefined;
-    } catch (err) {
-      if (!(err instanceof TextFileError)) throw err;
-      r.problems.push(`${where}, column ${column.letter} source: expected a text file relative to the sheet, received "${cell}" (${err.message.replace(/^cannot read a text file \((.*)\)$/, '$1')})`);
-    }
-    if (!cell) r.problems.push(`${where}, column ${column.letter} source: expected the speech's text file for this row's figures, received an empty cell`);
-    if (text !== undefined) {
-      for (const check of verifyFigures(r.data, text, cell).filter((c) => !c.ok)) {
-        const fragment = columns.find((c) => c.header === `figures.${check.id}.fragment`);
-        for (const p of check.problems) r.problems.push(`${where}, ${fragment ? `column ${fragment.letter} ${fragment.header}` : `figures.${check.id}.fragment`}: ${p.replace(/^fragment: /, '')}`);
-      }
-    }
-    if (r.problems.length > 0) delete r.data;
+  if (!column) return [];
+  const problems: string[] = [];
+  const where = rowPlace(sheetName, r);
+  const cell = String(r.cells[column.index] ?? '').trim();
+  if (!cell) return [`${where}, column ${column.letter} source: expected the speech's text file for this row's figures, received an empty cell`];
+  let text: string;
+  try {
+    text = readTextFile(resolve(sheetDir, cell), { maxBytes: MAX_SPEECH_BYTES, what: 'a text file' }).text;
+  } catch (err) {
+    if (!(err instanceof TextFileError)) throw err;
+    return [`${where}, column ${column.letter} source: expected a text file relative to the sheet, received "${cell}" (${err.message.replace(/^cannot read a text file \((.*)\)$/, '$1')})`];
   }
-}
-
-/** Row names become folders: two rows with one name would overwrite each other's files. */
-function checkUniqueNames(rows: RowData[], columns: Column[], sheetName: string): void {
-  const column = columns.find((c) => c.target.kind === 'name');
-  const first = new Map<string, number>();
-  for (const r of rows) {
-    const key = r.name.normalize('NFC').toLowerCase();
-    const seen = first.get(key);
-    if (seen === undefined) {
-      first.set(key, r.row);
-      continue;
-    }
-    r.problems.push(`${rowPlace(sheetName, r)}, column ${column?.letter ?? '?'} name: expected a name no other row has, received "${r.name}" (row ${seen} has it)`);
-    delete r.data;
+  for (const check of verifyFigures(r.data!, text, cell).filter((c) => !c.ok)) {
+    const fragment = columns.find((c) => c.header === `figures.${check.id}.fragment`);
+    for (const p of check.problems) problems.push(`${where}, ${fragment ? `column ${fragment.letter} ${fragment.header}` : `figures.${check.id}.fragment`}: ${p.replace(/^fragment: /, '')}`);
   }
+  return problems;
 }
 
 /** Default output folder of a batch: output/<sheet name without extension>. */

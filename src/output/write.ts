@@ -7,6 +7,10 @@ import { basename, dirname, join } from 'node:path';
 
 export interface ManifestEntry {
   file: string;
+  /** The output that wrote it: briefing, card-x-square … */
+  output?: string;
+  /** A hash of all that the output's bytes depend on: a later run with the same key keeps the file */
+  key?: string;
   bytes: number;
   sha256: string;
   /** PDF: page count and first-page size in pt */
