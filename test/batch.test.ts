@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -301,5 +301,64 @@ describe('shushuo batch', { timeout: 300_000 }, () => {
     assert.equal(invalid.status, 2);
     assert.equal(invalid.stderr.match(/column I figures\.party-funds\.value: expected a number, or one as the speech writes it \(六成, 两千, 3\.5万, 1,812\), received "很多"/g)?.length, 3);
     assert.equal(existsSync(out), false);
+  });
+});
+
+describe('batch: stopped and resumed, and a sheet with an error cell', { timeout: 300_000 }, () => {
+  const out = join(OUT, 'stop');
+  before(() => rmSync(out, { recursive: true, force: true }));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('Ctrl-C commits the rows done and writes batch.json; --resume renders only the rest', async () => {
+    const file = sheetWith('stop.csv', (rows) => Array.from({ length: 8 }, (_, i) => ({ ...rows[i % rows.length]!, name: `示例县${i + 1}` })));
+    const child = spawn(process.execPath, [CLI, 'batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise<void>((done, fail) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/✓ row \d+ /.test(stderr)) done();
+      });
+      child.on('exit', () => fail(new Error(`the batch ended before a row was done:\n${stderr}`)));
+    });
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopped: .*Run the same command again \(or with --resume\) to go on/);
+    const report = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as { rows: { name: string; status: string; files: string[] }[] };
+    const done = report.rows.filter((r) => r.status === 'rendered');
+    assert.ok(done.length >= 1 && done.length < 8, `some rows done, not all: ${report.rows.map((r) => r.status).join(' ')}`);
+    assert.ok(report.rows.some((r) => r.status === 'stopped'));
+    // Every row folder there is matches its manifest: nothing half-written.
+    for (const name of readdirSync(out).filter((n) => n.startsWith('示例县'))) {
+      const manifest = JSON.parse(readFileSync(join(out, name, 'manifest.json'), 'utf8')) as { files: { file: string; bytes: number }[] };
+      for (const f of manifest.files) assert.equal(readFileSync(join(out, name, f.file)).byteLength, f.bytes, `${name}/${f.file}`);
+      assert.deepEqual(readdirSync(join(out, name)).filter((n) => n !== 'manifest.json').sort(), manifest.files.map((f) => f.file).sort(), name);
+    }
+    const before = new Map(done.map((r) => [r.name, readFileSync(join(out, r.name, 'manifest.json'), 'utf8')]));
+
+    const resumed = cli('batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', out, '--resume');
+    assert.equal(resumed.status, 0, resumed.stderr);
+    for (const r of done) assert.match(resumed.stderr, new RegExp(`✓ row \\d+ ${r.name}: wechat-square\\.png \\(all up to date\\)`));
+    for (const [name, manifest] of before) assert.equal(readFileSync(join(out, name, 'manifest.json'), 'utf8'), manifest, `${name} was not rewritten`);
+    const after = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as { rows: { status: string }[] };
+    assert.deepEqual(after.rows.map((r) => r.status), Array(8).fill('rendered'));
+  });
+
+  it('an XLSX error cell (#DIV/0!) makes its row invalid, and the other rows render', () => {
+    const [head, ...lines] = sampleLines();
+    const aoa = [head!.split(','), ...lines.map((l) => l.split(',').map((v) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v)))];
+    const ws = XLSX.utils.aoa_to_sheet(aoa);
+    ws['E3'] = { t: 'e', v: 7, w: '#DIV/0!' };
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, 'Sheet1');
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'div0.xlsx');
+    writeFileSync(file, XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+    const r = cli('batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', join(out, 'div0'));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /div0\.xlsx sheet Sheet1 row 3 \(示例县乙\), column E figures\.village-branches\.value, cell E3: expected a value, received the error #DIV\/0!/);
+    assert.match(r.stderr, /batch: 3 rows, 2 rendered .* 1 invalid, 0 failed/);
+    assert.ok(existsSync(join(out, 'div0', '示例县甲', 'wechat-square.png')) && existsSync(join(out, 'div0', '示例县丙', 'wechat-square.png')));
   });
 });

@@ -199,15 +199,21 @@ describe('readSheet: XLSX', () => {
     assert.deepEqual(readSheet(xls).rows, [{ row: 2, cells: ['贫困村', 85, '2018-02-08'] }]);
   });
 
-  it('names an error cell', () => {
+  it('an error cell makes its row invalid, and the other rows read as they are', () => {
     const ws = XLSX.utils.aoa_to_sheet([['a', 'b', 'c'], [1, 2, 3], [1, 0, 1], [4, 0, 5]]);
-    ws['C4'] = { t: 'e', v: 0x07, f: 'A4/B4' };
-    throwsSheetError(() => readSheet(workbook('error.xlsx', { Sheet1: ws })), /error\.xlsx sheet Sheet1 cell C4: expected a value, received the error #DIV\/0!$/);
+    ws['C4'] = { t: 'e', v: 0x07, w: '#DIV/0!', f: 'A4/B4' };
+    const { rows } = readSheet(workbook('error.xlsx', { Sheet1: ws }));
+    assert.deepEqual(rows.map((r) => r.errors ?? []), [[], [], [{ column: 2, message: 'cell C4: expected a value, received the error #DIV/0!' }]]);
+    assert.deepEqual(rows[1]!.cells, [1, 0, 1]);
     // A formula saved without its value (by a program, not by Excel or WPS)
     const unsaved = XLSX.utils.aoa_to_sheet([['a', 'b'], [1]]);
     unsaved['B2'] = { t: 'n', f: 'A2*2' };
     unsaved['!ref'] = 'A1:B2';
-    throwsSheetError(() => readSheet(workbook('unsaved.xlsx', { S: unsaved })), /unsaved\.xlsx sheet S cell B2: expected a value, received an error with no value saved \(open the file in Excel or WPS and save it again\)$/);
+    assert.deepEqual(readSheet(workbook('unsaved.xlsx', { S: unsaved })).rows[0]!.errors, [{ column: 1, message: 'cell B2: expected a value, received an error with no value saved (open the file in Excel or WPS and save it again)' }]);
+    // In the header row, an error names no column: the sheet cannot be read.
+    const head = XLSX.utils.aoa_to_sheet([['a', 'b'], [1, 2]]);
+    head['B1'] = { t: 'e', v: 0x07, w: '#DIV/0!' };
+    throwsSheetError(() => readSheet(workbook('head.xlsx', { Sheet1: head })), /head\.xlsx sheet Sheet1 cell B1: expected a value, received the error #DIV\/0!$/);
   });
 
   it('refuses an empty sheet, a header used twice and content under an empty header', () => {

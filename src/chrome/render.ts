@@ -260,6 +260,10 @@ export class Renderer {
         executablePath: options.browserPath,
         headless: true,
         pipe: true,
+        // Ctrl-C and SIGTERM are the run's to handle: it stops after the pages rendering, commits, then closes Chrome.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
         userDataDir,
         args: LAUNCH_ARGS,
         // Chrome's own temporary files (org.chromium.Chromium.*) go inside the profile, and go with it.

@@ -123,6 +123,11 @@ export function rowData(base: Base, columns: Column[], sheetRow: SheetRow, sheet
   const problems: string[] = [];
   const bad = nameColumn ? folderNameProblem(name) : undefined;
   if (bad) problems.push(`${where}, column ${nameColumn!.letter} name: ${bad}`);
+  for (const e of sheetRow.errors ?? []) {
+    const column = columns.find((c) => c.index === e.column);
+    problems.push(`${where}, ${column ? `column ${column.letter} ${column.header}` : 'a column without a header'}, ${e.message}`);
+  }
+  if (sheetRow.errors?.length) return { row: sheetRow.row, name, cells: sheetRow.cells, problems };
 
   const raw = structuredClone(base.raw);
   // Units first: a value cell may repeat its figure's unit (85%, 120个).

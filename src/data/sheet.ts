@@ -16,6 +16,8 @@ export interface SheetRow {
   line?: number;
   /** One per header, in header order */
   cells: CellValue[];
+  /** XLSX: cells holding an error (#DIV/0! …), by column index: the row is invalid, the others render */
+  errors?: { column: number; message: string }[];
 }
 
 export interface Sheet {
@@ -60,6 +62,7 @@ interface RawRow {
   row: number;
   line?: number;
   cells: CellValue[];
+  errors?: { column: number; message: string }[];
 }
 
 function readCsv(file: string, bytes: Buffer): Sheet {
@@ -115,27 +118,38 @@ function readXlsx(file: string, bytes: Buffer, sheet: string | undefined): Sheet
   }
   const date1904 = Boolean(wb.Workbook?.WBProps?.date1904);
   const byRow = new Map<number, CellValue[]>();
+  const errors = new Map<number, { column: number; message: string }[]>();
   for (const [address, cell] of Object.entries(ws)) {
     if (address.startsWith('!')) continue;
     const { r, c } = XLSX.utils.decode_cell(address);
-    const value = cellValue(cell as XLSX.CellObject, date1904, () => `${file} sheet ${sheetName} cell ${address}`);
+    const value = cellValue(cell as XLSX.CellObject, date1904);
     const cells = byRow.get(r + 1) ?? [];
     while (cells.length < c) cells.push('');
-    cells[c] = value;
+    if (value instanceof CellErrorValue) {
+      // In the header row an error names no column: the sheet cannot be read.
+      if (r === 0) throw new SheetError(`${file} sheet ${sheetName} cell ${address}: ${value.message}`);
+      errors.set(r + 1, [...(errors.get(r + 1) ?? []), { column: c, message: `cell ${address}: ${value.message}` }]);
+      cells[c] = '#ERROR';
+    } else cells[c] = value;
     byRow.set(r + 1, cells);
   }
-  const records = [...byRow].sort(([a], [b]) => a - b).map(([row, cells]): RawRow => ({ row, cells }));
+  const records = [...byRow].sort(([a], [b]) => a - b).map(([row, cells]): RawRow => ({ row, cells, ...(errors.has(row) ? { errors: errors.get(row) } : {}) }));
   return { file, kind: 'xlsx', sheetName, ...table(`${file} sheet ${sheetName}`, records, false) };
 }
 
-function cellValue(cell: XLSX.CellObject, date1904: boolean, where: () => string): CellValue {
+/** A cell that holds an error: reported with its row, which is then invalid (the other rows render). */
+class CellErrorValue {
+  constructor(readonly message: string) {}
+}
+
+function cellValue(cell: XLSX.CellObject, date1904: boolean): CellValue | CellErrorValue {
   switch (cell.t) {
     case 's': return String(cell.v ?? '').trim();
     case 'b': return cell.v ? 'TRUE' : 'FALSE';
     case 'z': return '';
     case 'e': {
       const received = cell.w ? `the error ${cell.w}` : 'an error with no value saved (open the file in Excel or WPS and save it again)';
-      throw new SheetError(`${where()}: expected a value, received ${received}`);
+      return new CellErrorValue(`expected a value, received ${received}`);
     }
     case 'n': {
       const v = cell.v as number;
@@ -202,7 +216,7 @@ function table(where: string, records: RawRow[], csv: boolean): { headers: strin
       throw new SheetError(`${at(r, i)}: expected a header in ${columnLetter(i)}1 naming this column, received an empty header above "${cell}"`);
     });
     if (r.cells.every((c) => c === '')) continue;
-    rows.push({ row: r.row, ...(r.line === undefined ? {} : { line: r.line }), cells: headers.map((_, i) => r.cells[i] ?? '') });
+    rows.push({ row: r.row, ...(r.line === undefined ? {} : { line: r.line }), cells: headers.map((_, i) => r.cells[i] ?? ''), ...(r.errors ? { errors: r.errors } : {}) });
   }
   return { headers, rows };
 }

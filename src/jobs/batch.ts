@@ -203,7 +203,9 @@ export function summarize(rows: BatchRow[], outputs: OutputSpec[], seconds: numb
   const count = (s: BatchRow['status']) => rows.filter((r) => r.status === s).length;
   const files = rows.reduce((n, r) => n + r.files.length, 0);
   const lines = [`batch: ${rows.length} rows, ${count('rendered')} rendered (${files} files in ${out}), ${count('invalid')} invalid, ${count('failed')} failed, in ${seconds.toFixed(1)} s (${outputs.length} outputs per row)`];
-  for (const r of rows.filter((x) => x.status !== 'rendered')) lines.push(`  row ${r.row} ${r.name}: ${r.status}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}, first: ${r.problems[0]}`);
+  for (const r of rows.filter((x) => x.status !== 'rendered')) {
+    lines.push(r.problems.length === 0 ? `  row ${r.row} ${r.name}: not run (the batch was stopped)` : `  row ${r.row} ${r.name}: ${r.status}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}, first: ${r.problems[0]}`);
+  }
   return lines.join('\n');
 }
 
