@@ -94,7 +94,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
   // every cell of the sheet.
   const fonts = resolveFonts(options.fonts);
   const cells = sheet.rows.flatMap((r) => r.cells.map(String)).join('');
-  const text = drawnText(options.templatesDir, [buildView(baseData)], outputs) + cells;
+  const text = [...new Set(drawnText(options.templatesDir, [buildView(baseData)], outputs) + cells)].join('');
   const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say });
   const results: BatchRow[] = sheet.rows.map((r, i) => ({ row: r.row, name: names[i]!.name, status: 'stopped', files: [], problems: [] }));
   say(`${sheetName}: ${sheet.rows.length} rows; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
