@@ -1,8 +1,9 @@
 // The output folder is a transaction: a run that fails or is killed never changes a file the manifest
 // vouches for, two runs never mix their files in one folder, and a re-run keeps what is up to date.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { render, TEMPLATES_DIR } from '../src/index.js';
@@ -132,5 +133,42 @@ describe('the output folder is a transaction', { timeout: 300_000 }, () => {
     tx.commit([{ file: 'x.txt', bytes: 1, sha256: sha256('x') }], {});
     tx.close();
     consistent(out);
+  });
+
+  it('a full disk fails the run with a message that says so, and the files the manifest vouches for stay', async (t) => {
+    // A small tmpfs stands for the full disk; where it cannot be mounted (not root, a container), skip.
+    const disk = join(tmpdir(), `shushuo-full-disk-${process.pid}`);
+    mkdirSync(disk, { recursive: true });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk], { encoding: 'utf8' });
+    if (mounted.status !== 0) {
+      rmSync(disk, { recursive: true, force: true });
+      t.skip(`cannot mount a small tmpfs here (${(mounted.stderr || mounted.error?.message || '').trim()})`);
+      return;
+    }
+    try {
+      const out = join(disk, 'out');
+      await render({ data: SPEECHES.minimal, out, only: [CARD] });
+      const before = hashes(out);
+      // Fill the disk to the last byte.
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      let n = 0;
+      try {
+        for (;;) writeFileSync(join(disk, `filler-${n++}`), chunk);
+      } catch (err) {
+        assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
+      }
+      await assert.rejects(render({ data: SPEECHES.minimal, out, only: [CARD], force: true }), (err: Error) => {
+        assert.match(err.message, /no space left|disk is full|ENOSPC/i);
+        assert.doesNotMatch(err.message, /\n\s+at /, 'no stack trace');
+        return true;
+      });
+      assert.deepEqual(hashes(out), before, 'the files of the last good run are untouched');
+      for (let i = 0; i < n; i++) rmSync(join(disk, `filler-${i}`), { force: true });
+      await render({ data: SPEECHES.minimal, out, only: [CARD], force: true });
+      consistent(out);
+    } finally {
+      spawnSync('umount', [disk]);
+      rmSync(disk, { recursive: true, force: true });
+    }
   });
 });

@@ -149,7 +149,9 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
     } catch { /* reported when the output renders */ }
   }
 
-  const tx = await begin(job.out, { lock: job.lock, waitMs: job.waitMs, log: session.options.log });
+  const tx = await begin(job.out, { lock: job.lock, waitMs: job.waitMs, log: session.options.log }).catch((err) => {
+    throw diskFull(err, job.out) ?? err;
+  });
   const written: ManifestEntry[] = [];
   const kept: string[] = [];
   const failed: { output: string; reason: string }[] = [];
@@ -190,6 +192,11 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
         written.push(...files);
         onOutput({ name: output.name, status: 'done', seconds: (performance.now() - t0) / 1000, files });
       } catch (err) {
+        const full = diskFull(err, job.out);
+        if (full) {
+          stopped ??= full;
+          return;
+        }
         const gone = err instanceof BrowserGone ? err : await session.gone();
         if (gone) {
           stopped ??= err instanceof BrowserGone ? err : new BrowserGone(`${output.name}: Chrome stopped while rendering it (${gone.message})`, { cause: gone });
@@ -203,12 +210,30 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
 
     // 4. Commit what was rendered: files first, the manifest last; then the gallery.
     // Nothing new: the folder stays exactly as it was (a re-run of unchanged data rewrites nothing).
-    const manifest = written.length > 0 ? tx.commit(written, job.manifest, new Set(written.map((f) => f.output!))) : readManifest(job.out);
+    let manifest: ManifestEntry[];
+    try {
+      manifest = written.length > 0 ? tx.commit(written, job.manifest, new Set(written.map((f) => f.output!))) : readManifest(job.out);
+    } catch (err) {
+      throw diskFull(err, job.out) ?? err;
+    }
     if (job.gallery && written.length > 0) await writeGallery(job.out, job.gallery, manifest);
     return { files: written, kept, failed, manifest, ...(stopped ? { stopped } : {}), seconds: (performance.now() - started) / 1000 };
   } finally {
     tx.close();
   }
+}
+
+/** The disk (or the user's quota) is full: nothing the manifest vouches for was changed. */
+export class DiskFull extends UserError {
+  constructor(out: string, code: string, cause: unknown) {
+    super(`${out}: expected room on the disk to write the outputs, received "no space left" (${code}); the files of the last run are unchanged: free some space, then run again`, { exitCode: 1, place: { file: out }, cause });
+    this.name = 'DiskFull';
+  }
+}
+
+function diskFull(err: unknown, out: string): DiskFull | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ((err as { cause?: NodeJS.ErrnoException } | undefined)?.cause?.code);
+  return code === 'ENOSPC' || code === 'EDQUOT' ? (err instanceof DiskFull ? err : new DiskFull(out, code, err)) : undefined;
 }
 
 /** Bump when what an output's bytes depend on changes in a way the key does not see. */
