@@ -114,7 +114,7 @@ function beforeWord(before: string): FoundQualifier | undefined {
   for (const word of wordsAt('before')) {
     const q = qualifierWord(word)!;
     const forms = [word, ...(q.verbs ? QUALIFIER_VERBS.map((v) => word + v) : [])];
-    const form = forms.sort((a, b) => b.length - a.length).find((w) => before.endsWith(w));
+    const form = forms.sort((a, b) => b.length - a.length).find((w) => before.endsWith(w)) ?? (q.reach ? new RegExp(`${word}\\p{Script=Han}{1,${q.reach}}$`, 'u').exec(before)?.[0] : undefined);
     if (!form) continue;
     const start = before.length - form.length;
     if (word === '近' && /[最附临]$/.test(before.slice(0, start))) continue;

@@ -15,6 +15,11 @@ export interface QualifierWord {
    * 仅为3%. The qualifier is printed alone (约45%); the verb is part of the label's sentence.
    */
   verbs?: boolean;
+  /**
+   * Up to this many characters of any verb may stand between it and the number: 至少配备2名,
+   * 最多安排3次. The qualifier still qualifies the number, and is printed next to it (至少2名).
+   */
+  reach?: number;
   /** Usually a plain verb (经费达到500万元): its absence in the data is not an error */
   optional?: boolean;
 }
@@ -32,7 +37,7 @@ export const QUALIFIERS: readonly QualifierWord[] = [
   { word: '超过', place: 'before', meaning: 'at-least' },
   { word: '逾', place: 'before', meaning: 'at-least' },
   { word: '突破', place: 'before', meaning: 'at-least' },
-  { word: '至少', place: 'before', meaning: 'at-least', verbs: true },
+  { word: '至少', place: 'before', meaning: 'at-least', verbs: true, reach: 3 },
   { word: '不少于', place: 'before', meaning: 'at-least' },
   { word: '不低于', place: 'before', meaning: 'at-least' },
   { word: '以上', place: 'after', meaning: 'at-least' },
@@ -44,7 +49,7 @@ export const QUALIFIERS: readonly QualifierWord[] = [
   { word: '不到', place: 'before', meaning: 'at-most' },
   { word: '不超过', place: 'before', meaning: 'at-most' },
   { word: '不高于', place: 'before', meaning: 'at-most' },
-  { word: '最多', place: 'before', meaning: 'at-most' },
+  { word: '最多', place: 'before', meaning: 'at-most', reach: 3 },
   { word: '以下', place: 'after', meaning: 'at-most' },
   { word: '以内', place: 'after', meaning: 'at-most' },
   // only
