@@ -1,14 +1,14 @@
 // The public API. One run reads like the pipeline it is:
 // data → view (charts) → templates → render (Chrome) → post (sharp, pdf-lib) → write.
 
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CONTROL, MAX_SPEECH_BYTES, readTextFile, TextFileError } from './data/text.js';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTROL } from './data/text.js';
 import { DataError, parseField, readDataFile, readYaml, validateDraft, type DataProblem, type Draft, type ValidateOptions } from './data/load.js';
 import type { SpeechData } from './data/types.js';
 import { describeFonts, resolveFonts, ROLE_STYLES, type Role, type RoleFace } from './fonts/fonts.js';
 import { drawnText } from './fonts/subset.js';
-import { selectOutputs } from './view/outputs.js';
+import { selectOutputs, type Layout } from './view/outputs.js';
 import { describeEntry, describeGlyph, glyphProblems } from './pipeline.js';
 import { runJob, Session, type JobResult } from './jobs/run.js';
 import { checkRunOptions } from './jobs/options.js';
@@ -16,18 +16,21 @@ import { MANIFEST } from './output/transaction.js';
 import { buildView } from './view/views.js';
 import { formatVerify, verifyFigures, type FigureCheck } from './data/verify.js';
 import type { ManifestEntry } from './output/write.js';
-import { UserError } from './errors.js';
+import { quote, UserError } from './errors.js';
+import { TEMPLATES_DIR } from './view/registry.js';
+import { preflight, UnreadablePdf, type PreflightReport } from './print/preflight.js';
+import type { Studio, StudioOptions } from './studio/index.js';
 
 export { loadData, loadDraft, DataError, formatProblem, type Draft } from './data/load.js';
 export type { SpeechData } from './data/types.js';
-export { OUTPUTS, LAYOUTS, OutputNameError } from './view/outputs.js';
-export { FontFileError, ROLES, type Role } from './fonts/fonts.js';
-export { preflight, formatPreflight, type PreflightReport } from './print/preflight.js';
+export { OUTPUTS, LAYOUTS, OutputNameError, selectOutputs, TEMPLATE_GROUPS, type Layout } from './view/outputs.js';
+export { PROJECT_DIR, TEMPLATES_DIR } from './view/registry.js';
+export { FontFileError, resolveFonts, ROLES, type Role } from './fonts/fonts.js';
+export { preflight, formatPreflight, UnreadablePdf, type PreflightReport } from './print/preflight.js';
 export { formatVerify, type FigureCheck } from './data/verify.js';
 export { batch, type BatchOptions, type BatchResult } from './jobs/batch.js';
-
-export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
+export { readConfig, MAX_AT_ONCE, MAX_BLEED_MM, type Config } from './jobs/options.js';
+export { PAGES_AT_ONCE } from './pipeline.js';
 
 export interface RenderOptions {
   data: string;
@@ -35,7 +38,7 @@ export interface RenderOptions {
   /** Output names; all when empty */
   only?: string[];
   /** Render only the briefing in this layout (briefing, gongwen); other outputs stay */
-  layout?: string;
+  layout?: Layout;
   /** Font files for roles, e.g. { body: 'fonts/仿宋_GB2312.ttf' }; the rest use the defaults */
   fonts?: Partial<Record<Role, string>>;
   /** Bleed in mm added to every side of each PDF page (posters' art runs into it) */
@@ -174,4 +177,74 @@ export class VerifyError extends UserError {
     super(message, { heading: 'figures that do not trace back to the speech, nothing written:' });
     this.name = 'VerifyError';
   }
+}
+
+/** A speech's text: a Word document, a text PDF or a text file; readable, and not empty (DocumentError otherwise). */
+export async function readSpeech(file: string): Promise<string> {
+  const { readDocumentFile } = await import('./data/documents.js');
+  return (await readDocumentFile(file)).text;
+}
+
+/** A draft data file (YAML) from a speech's figures, for a person to check and complete (see src/data/extract.ts). */
+export async function extractDraft(file: string): Promise<string> {
+  const { draftYaml } = await import('./data/extract.js');
+  return draftYaml(await readSpeech(file), { source: file });
+}
+
+/** The studio, the local web page (loaded on demand: it brings its web server). */
+export async function startStudio(options: StudioOptions = {}): Promise<Studio> {
+  return (await import('./studio/index.js')).startStudio(options);
+}
+
+/**
+ * Preflight a PDF file: first what its size, first and last bytes say (a folder, an empty file, a Word
+ * file, a file cut short is an UnreadablePdf at once), then the print check. `quiet` keeps pdf-lib's
+ * console warnings about each damaged object it skips off the console; the report says what matters.
+ */
+export async function preflightFile(file: string, options: { quiet?: boolean } = {}): Promise<PreflightReport> {
+  const problem = pdfFileProblem(file);
+  if (problem) throw new UnreadablePdf(`${file}: ${problem}`);
+  const warn = console.warn;
+  if (options.quiet) console.warn = () => undefined;
+  try {
+    return await preflight(file);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** Why a path is not a PDF preflight can read, from its size, its first and its last bytes; undefined when it may be one. */
+function pdfFileProblem(file: string): string | undefined {
+  const expected = 'expected a PDF file';
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return `${expected}, received ${code === 'ENOENT' ? 'a path that does not exist' : `a path that cannot be read (${code ?? (e as Error).message})`}`;
+  }
+  if (stat.isDirectory()) return `${expected}, received a folder`;
+  if (!stat.isFile()) return `${expected}, received something that is not a file`;
+  if (stat.size === 0) return `${expected}, received an empty file (0 bytes)`;
+  let head: Buffer;
+  let tail: Buffer;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      head = Buffer.alloc(Math.min(1024, stat.size));
+      readSync(fd, head, 0, head.length, 0);
+      tail = Buffer.alloc(Math.min(4096, stat.size));
+      readSync(fd, tail, 0, tail.length, stat.size - tail.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return `${expected}, received a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  if (!head.includes('%PDF-')) {
+    const start = head.subarray(0, 8).toString('latin1');
+    return `${expected}, received a file that does not start with %PDF- but with ${quote(start)} (it is not a PDF${start.startsWith('PK') ? ': a Word, Excel or ZIP file' : ''})`;
+  }
+  if (!tail.includes('%%EOF')) return `expected a complete PDF, received one without the %%EOF mark at its end (${stat.size} bytes): the file is cut short; copy or download it again`;
+  return undefined;
 }

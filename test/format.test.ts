@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatIssue, formatNumber, formatPointChange, formatYearOnYear, fullWidthPunctuation } from '../src/data/format.js';
+import { chineseOrdinal, formatDate, formatDerived, formatFigure, formatIssue, formatNumber } from '../src/data/format.js';
 
 describe('formatNumber', () => {
   it('writes numbers as the data has them: no separators, no exponent, no trailing zeros', () => {
@@ -53,33 +53,5 @@ describe('dates and ordinals', () => {
   it('writes issues and Chinese ordinals', () => {
     assert.equal(formatIssue(10), '第10期');
     assert.deepEqual([1, 5, 10, 11, 20, 23].map(chineseOrdinal), ['一', '五', '十', '十一', '二十', '二十三']);
-  });
-});
-
-describe('percentage points and year-on-year changes', () => {
-  it('writes a change of a percentage in 百分点', () => {
-    assert.equal(formatPointChange(3.5), '提高3.5个百分点');
-    assert.equal(formatPointChange(-2), '下降2个百分点');
-    assert.equal(formatPointChange(0), '持平');
-  });
-  it('writes 同比 as a percentage of last year, rounded to two decimals', () => {
-    assert.equal(formatYearOnYear(247, 100), '同比增长147%');
-    assert.equal(formatYearOnYear(87.5, 100), '同比下降12.5%');
-    assert.equal(formatYearOnYear(100, 100), '同比持平');
-    assert.equal(formatYearOnYear(1, 3), '同比下降66.67%');
-    assert.throws(() => formatYearOnYear(5, 0), /expected last year's value above 0, received 0/);
-  });
-});
-
-describe('fullWidthPunctuation', () => {
-  it('makes punctuation in Chinese text full-width, around numbers too', () => {
-    assert.equal(fullWidthPunctuation('全市1812个村,覆盖率88%;其中(一)收入空白村63%!'), '全市1812个村，覆盖率88%；其中（一）收入空白村63%！');
-    assert.equal(fullWidthPunctuation('提高3.5个百分点:同比增长147%'), '提高3.5个百分点：同比增长147%');
-    assert.equal(fullWidthPunctuation('(1)加强领导'), '（1）加强领导');
-  });
-  it('leaves numbers and Latin text alone', () => {
-    assert.equal(fullWidthPunctuation('1,812个'), '1,812个');
-    assert.equal(fullWidthPunctuation('时间10:30开会'), '时间10:30开会');
-    assert.equal(fullWidthPunctuation('PDF (Portable) files, ok'), 'PDF (Portable) files, ok');
   });
 });

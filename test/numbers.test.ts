@@ -39,8 +39,10 @@ for (const [name, file] of Object.entries(SPEECHES)) {
       });
     }
 
-    it('every figure appears with its qualifier, formatted by the one helper, in the briefing, the poster and the long image', () => {
-      for (const out of ['briefing', 'briefing-gongwen', 'poster-a2', 'wechat-long']) {
+    it('every figure appears with its qualifier, formatted by the one helper, in every output that shows all figures (the briefings, the posters, the long image …)', () => {
+      const all = OUTPUTS.filter((o) => o.shows === 'all');
+      for (const name of ['briefing', 'briefing-gongwen', 'poster-a2', 'wechat-long']) assert.ok(all.some((o) => o.name === name), `${name} shows every figure`);
+      for (const { name: out } of all) {
         const output = selectOutputs([out], undefined, ids)[0]!;
         const text = visibleText(renderHtml(TEMPLATES_DIR, view, output, { ...output.page, bleedMm: 0 }, '')).replace(/\s+/g, '');
         for (const f of data.figures) assert.ok(text.includes(formatFigure(f).text), `${out}: ${formatFigure(f).text} (${f.id}) is missing`);

@@ -315,21 +315,6 @@ export function textLine(x: number, y: number, anchor: Anchor, runs: readonly Ru
   return el('text', base, spans);
 }
 
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** The estimated box of a line of runs, as textLine would place it. */
-export function lineBox(x: number, y: number, anchor: Anchor, runs: readonly Run[]): Box {
-  const w = runsWidth(runs);
-  const x0 = anchor === 'start' ? x : anchor === 'middle' ? x - w / 2 : x - w;
-  const size = runsSize(runs);
-  return { x0, y0: y - ASCENT * size, x1: x0 + w, y1: y + DESCENT * size };
-}
-
 // ---------------------------------------------------------------------------
 // Colour
 

@@ -1,21 +1,21 @@
-// The command line: parse arguments, call the library, map errors to exit codes.
+// The command line: parse arguments, call the library (src/index.ts), map errors to exit codes.
 //   0 done · 1 rendering failed · 2 bad input (data, arguments): nothing written
+// node:util parseArgs splits the arguments; this file adds what people need from it (an option of
+// another command, a value that is the next option, a misspelt option named), then calls the public
+// API, which checks the rest (output names, the folder, the ICC profile, the fonts, the browser).
 // Every problem a user can fix is a UserError (src/errors.ts), printed as it is with its own exit
 // code; anything else is "rendering failed", with its stack and cause only under --debug.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { describeFailure, messageOf, quote, safeText, usageError, UserError } from '../errors.js';
-import { ROLES, type Role } from '../fonts/fonts.js';
-import { LAYOUTS, OUTPUTS, selectOutputs, TEMPLATE_GROUPS } from '../view/outputs.js';
-import type { Config } from '../jobs/options.js';
 
 // The library is loaded when a command needs it (Chrome, sharp, the PDF and sheet readers take a
 // second to load): a mistyped option is answered at once.
+const library = () => import('../index.js');
 
-/** The help text (it names the default of --jobs, which loads the pipeline). */
+/** The help text (it names the outputs, the roles and the default of --jobs, which load the library). */
 async function usage(): Promise<string> {
-  const { PAGES_AT_ONCE } = await import('../pipeline.js');
+  const { OUTPUTS, PAGES_AT_ONCE, ROLES, LAYOUTS, TEMPLATE_GROUPS } = await library();
   return `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
 Usage:
@@ -29,6 +29,7 @@ Usage:
   shushuo extract  SPEECH.txt > draft.yaml
   shushuo verify   --data FILE --source SPEECH.txt
   shushuo preflight FILE.pdf ...
+  shushuo studio   [--port N] [--host HOST] [--dir DIR] [--browser PATH]
 
 Options:
   --data FILE       the data file (YAML), e.g. data/luoyang-2018-02-08.yaml; for batch, the sheet
@@ -53,10 +54,16 @@ Options:
   --source FILE     the speech's text: verify reports each figure ✓ or what differs; render
                     refuses to render figures that do not verify against it
   --base FILE       batch: the data file each row of the sheet fills in
-  --template NAMES  batch: what to render per row: poster (A3 and A2), wechat, card, briefing,
-                    gongwen, or output names such as poster-a3,wechat-square
+  --template NAMES  batch: what to render per row: groups (${Object.keys(TEMPLATE_GROUPS).join(', ')})
+                    or output names such as poster-a3,wechat-square
   --sheet NAME      batch, XLSX: the sheet to read (default: the first)
   --jobs N          batch: pages rendered at once over the one browser (default ${PAGES_AT_ONCE})
+  --wait            wait (up to 30 min) for another run writing the same folder, instead of failing
+  --force           render every output, even those whose files are up to date
+  --resume          batch: go on with a stopped batch (rows whose files are up to date are kept)
+  --port N          studio: the first port to try (default 4620; the next free one is taken)
+  --host HOST       studio: the address to listen on (default 127.0.0.1: this computer only)
+  --dir DIR         studio: the projects folder (default projects)
   --browser PATH    Chrome or Chromium to use (default: SHUSHUO_BROWSER, then a system
                     Chrome/Chromium, then puppeteer's cache)
   --debug           on a failure, also print where in shushuo it happened (for bug reports)
@@ -90,19 +97,11 @@ Examples:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Arguments: every option is known, takes a value or not, belongs to the command, and is given once.
+// Arguments: parseArgs splits them; every option must be known, take a value or not, belong to the
+// command, and be given once.
 
-type OptionName = 'data' | 'out' | 'base' | 'template' | 'sheet' | 'jobs' | 'only' | 'layout' | 'font' | 'config' | 'bleed' | 'marks' | 'cmyk' | 'icc' | 'source' | 'browser'
-  | 'wait' | 'force' | 'resume' | 'port' | 'host' | 'dir' | 'help' | 'debug';
-
-interface OptionSpec {
-  /** What its value is, for messages; absent for a switch */
-  value?: string;
-  /** May be given more than once */
-  multiple?: boolean;
-}
-
-const OPTIONS: Record<OptionName, OptionSpec> = {
+/** Each option: its value for messages (absent for a switch), and whether it may be repeated. */
+const OPTIONS = {
   data: { value: 'FILE' },
   out: { value: 'DIR' },
   base: { value: 'FILE' },
@@ -125,9 +124,18 @@ const OPTIONS: Record<OptionName, OptionSpec> = {
   port: { value: 'N' },
   host: { value: 'HOST' },
   dir: { value: 'DIR' },
-  help: {},
+  help: { short: 'h' },
   debug: {},
-};
+} satisfies Record<string, { value?: string; multiple?: boolean; short?: string }>;
+
+type OptionName = keyof typeof OPTIONS;
+type OptionSpec = { value?: string; multiple?: boolean; short?: string };
+const spec = (name: OptionName): OptionSpec => OPTIONS[name];
+
+/** The same options as parseArgs takes them. */
+const PARSE_OPTIONS = Object.fromEntries(
+  (Object.keys(OPTIONS) as OptionName[]).map((name) => [name, { type: spec(name).value ? 'string' : 'boolean', ...(spec(name).short ? { short: spec(name).short } : {}) }] as const),
+) as Record<OptionName, { type: 'string' | 'boolean'; short?: string }>;
 
 const COMMANDS: Record<string, OptionName[]> = {
   validate: ['data', 'font', 'config'],
@@ -151,45 +159,45 @@ const HELP_HINT = 'shushuo --help lists every option';
 
 /** The arguments as options and positionals; UsageError for anything that is not one of them. */
 export function parseArguments(argv: string[]): { command: string | undefined; values: Values; positionals: string[] } {
+  const { tokens } = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | boolean | string[]> = {};
   const given = new Map<string, string[]>();
   const positionals: string[] = [];
   const options: { name: OptionName; raw: string }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-      positionals.push(arg);
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
       continue;
     }
-    const long = /^--([^=]*)(?:=([\s\S]*))?$/.exec(arg);
-    const name = (long ? long[1]! : arg === '-h' ? 'help' : arg.slice(1)) as OptionName;
-    const raw = long ? `--${long[1]}` : arg;
-    const spec = Object.hasOwn(OPTIONS, name) && (long || name === 'help') ? OPTIONS[name] : undefined;
-    if (!spec) throw usageError({ field: quote(raw).slice(1, -1), expected: 'an option shushuo knows', received: 'an unknown option', hint: `${suggest(name)}${HELP_HINT}` });
-    const inline = long?.[2];
+    if (token.kind === 'option-terminator') continue;
+    // A negative number is an argument, not a short option.
+    if (token.rawName.length === 2 && /^-\d$/.test(token.rawName)) {
+      if (!positionals.includes(argv[token.index]!) || argv[token.index] === token.rawName) positionals.push(argv[token.index]!);
+      continue;
+    }
+    const name = token.name as OptionName;
+    const raw = token.rawName;
+    if (!Object.hasOwn(OPTIONS, name) || (!raw.startsWith('--') && spec(name).short === undefined)) {
+      // -data is one unknown option to the person who wrote it, not -d -a -t -a.
+      const written = raw.startsWith('--') ? raw : argv[token.index]!.split('=')[0]!;
+      throw usageError({ field: quote(written).slice(1, -1), expected: 'an option shushuo knows', received: 'an unknown option', hint: `${suggest(written.replace(/^--?/, ''))}${HELP_HINT}` });
+    }
     let value: string | true;
-    if (!spec.value) {
-      if (inline !== undefined) throw usageError({ field: raw, expected: `no value (a switch: give ${raw} or leave it out)`, received: quote(inline) });
+    if (!spec(name).value) {
+      if (token.value !== undefined) throw usageError({ field: raw, expected: `no value (a switch: give ${raw} or leave it out)`, received: quote(token.value) });
       value = true;
-    } else if (inline !== undefined) {
-      value = inline;
     } else {
-      const next = argv[i + 1];
-      if (next === undefined) throw usageError({ field: raw, expected: `a value (${raw} ${spec.value})`, received: 'nothing, it is the last argument' });
-      if (next.startsWith('--') || (next.startsWith('-') && next.length > 1 && !/^-\d/.test(next))) {
-        throw usageError({ field: raw, expected: `a value (${raw} ${spec.value})`, received: `the option ${quote(next)}`, hint: `give ${raw} its value, or write ${raw}=${next} if the value starts with -` });
+      if (token.value === undefined) throw usageError({ field: raw, expected: `a value (${raw} ${spec(name).value})`, received: 'nothing, it is the last argument' });
+      const next = token.value;
+      if (!token.inlineValue && (next.startsWith('--') || (next.startsWith('-') && next.length > 1 && !/^-\d/.test(next)))) {
+        throw usageError({ field: raw, expected: `a value (${raw} ${spec(name).value})`, received: `the option ${quote(next)}`, hint: `give ${raw} its value, or write ${raw}=${next} if the value starts with -` });
       }
       value = next;
-      i++;
     }
     options.push({ name, raw });
     const before = given.get(name) ?? [];
     given.set(name, [...before, value === true ? '' : value]);
-    if (spec.multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value as string];
+    if (spec(name).multiple) values[name] = [...((values[name] as string[] | undefined) ?? []), value as string];
     else if (before.length > 0 && before[0] !== (value === true ? '' : value)) {
       throw usageError({ field: raw, expected: 'once', received: `${before.length + 1} different values (${[...before, value].map((v) => quote(String(v))).join(', ')})`, hint: 'keep the one you mean' });
     } else values[name] = value;
@@ -201,11 +209,10 @@ export function parseArguments(argv: string[]): { command: string | undefined; v
       const users = Object.keys(COMMANDS).filter((c) => COMMANDS[c]!.includes(name));
       throw usageError({ field: raw, expected: `an option of shushuo ${command}${COMMANDS[command]!.length > 0 ? ` (${COMMANDS[command]!.map((o) => `--${o}`).join(', ')})` : ', which takes none'}`, received: `${raw}, which is for ${users.join(' and ')}` });
     }
-    // Empty values: an option given must say something.
+    // Empty values: an option given must say something (--only says what it lacks itself).
     for (const [name, list] of given) {
-      const spec = OPTIONS[name as OptionName];
-      if (spec.value && list.some((v) => v.trim() === '') && name !== 'only') {
-        throw usageError({ field: `--${name}`, expected: `a value (--${name} ${spec.value})`, received: 'an empty value' });
+      if (spec(name as OptionName).value && list.some((v) => v.trim() === '') && name !== 'only') {
+        throw usageError({ field: `--${name}`, expected: `a value (--${name} ${spec(name as OptionName).value})`, received: 'an empty value' });
       }
     }
   }
@@ -228,41 +235,25 @@ function distance(a: string, b: string): number {
 }
 
 /** --font body=FILE, repeated: a role each, each role once. */
-function parseFontFlags(flags: string[] | undefined): Partial<Record<Role, string>> {
-  const fonts: Partial<Record<Role, string>> = {};
+function parseFontFlags(flags: string[] | undefined, roles: readonly string[]): Record<string, string> {
+  const fonts: Record<string, string> = {};
   for (const flag of flags ?? []) {
     const m = /^([^=]*)=([\s\S]*)$/.exec(flag);
     if (!m || m[2]!.trim() === '') throw usageError({ field: '--font', expected: 'ROLE=FILE such as body=仿宋_GB2312.ttf', received: quote(flag) });
     const role = m[1]!.trim();
-    if (!(ROLES as readonly string[]).includes(role)) throw usageError({ field: `--font ${quote(flag)}`, expected: `a role of ${ROLES.join(', ')}`, received: quote(role) });
-    if (fonts[role as Role] !== undefined) throw usageError({ field: `--font ${role}`, expected: 'each role once', received: `two files for ${role} (${quote(fonts[role as Role]!)}, ${quote(m[2]!)})` });
-    fonts[role as Role] = m[2]!;
+    if (!roles.includes(role)) throw usageError({ field: `--font ${quote(flag)}`, expected: `a role of ${roles.join(', ')}`, received: quote(role) });
+    if (fonts[role] !== undefined) throw usageError({ field: `--font ${role}`, expected: 'each role once', received: `two files for ${role} (${quote(fonts[role]!)}, ${quote(m[2]!)})` });
+    fonts[role] = m[2]!;
   }
   return fonts;
 }
 
-/** --bleed 3: a plain number of mm; 3mm, 0x3, 1e1 and an empty value are refused. */
-function parseBleed(value: string | undefined, maxMm: number): number | undefined {
+/** A flag's number as written: digits only (3mm, 0x3, 1e1 are refused); the library checks the range. */
+function parseNumber(value: string | undefined, field: string, expected: string, pattern: RegExp, hint?: (value: string) => string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const mm = /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!(mm >= 0 && mm <= maxMm)) {
-    const unit = /^\s*(\d+(\.\d+)?)\s*(mm|毫米)\s*$/i.exec(value);
-    throw usageError({ field: '--bleed', expected: `a number of mm from 0 to ${maxMm} such as 3`, received: quote(value), ...(unit ? { hint: `write --bleed ${unit[1]}` } : {}) });
-  }
-  return mm;
-}
-
-/** --jobs 2: a whole number from 1 to max (16). */
-function parseJobs(value: string | undefined, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!(Number.isInteger(n) && n >= 1 && n <= max)) throw usageError({ field: '--jobs', expected: `a whole number from 1 to ${max}`, received: quote(value) });
-  return n;
-}
-
-/** Bleed, marks and CMYK for render and batch: the flags, else the config file. */
-function printFlags(values: Values, config: Config, maxBleedMm: number): { bleedMm?: number; marks?: boolean; cmyk?: boolean; icc?: string } {
-  return { bleedMm: parseBleed(values.bleed, maxBleedMm) ?? config.bleed, marks: values.marks ?? config.marks, cmyk: values.cmyk ?? config.cmyk, icc: values.icc ?? config.icc };
+  if (pattern.test(value.trim())) return Number(value);
+  const h = hint?.(value);
+  throw usageError({ field, expected, received: quote(value), ...(h ? { hint: h } : {}) });
 }
 
 /** Positionals after the command: none for most commands. */
@@ -281,6 +272,9 @@ export interface Streams {
 export async function main(argv: string[], io: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const err = (line: string) => io.stderr.write(`${safeText(line)}\n`);
   const debug = argv.includes('--debug');
+  // The render service parses its own options (src/service/commands.ts): serve, worker, batch --queue.
+  if (argv[0] === 'serve' || argv[0] === 'worker') return (await import('../service/commands.js')).serviceCommand(argv[0], argv.slice(1), err);
+  if (argv[0] === 'batch' && argv.some((a) => a === '--queue' || a.startsWith('--queue='))) return (await import('../service/commands.js')).batchQueueCommand(argv.slice(1), err);
   let command: string | undefined;
   try {
     const parsed = parseArguments(argv);
@@ -300,11 +294,11 @@ export async function main(argv: string[], io: Streams = { stdout: process.stdou
       const close = Object.keys(COMMANDS).find((c) => distance(c, command!.toLowerCase()) <= 2);
       throw usageError({ field: 'shushuo', expected: `a command (${Object.keys(COMMANDS).join(', ')})`, received: quote(command), hint: `${close ? `did you mean ${close}? ` : ''}${HELP_HINT}` });
     }
+    const api = await library();
     if (command === 'extract') {
       const files = positionals.slice(1);
       if (files.length !== 1) throw usageError({ field: 'extract', expected: 'one speech: a .docx, a text .pdf or a text file (shushuo extract SPEECH.docx > draft.yaml)', received: files.length === 0 ? 'none' : `${files.length} arguments (${files.map(quote).join(', ')})` });
-      const { draftYaml } = await import('../data/extract.js');
-      io.stdout.write(draftYaml(await readSpeech(files[0]!), { source: files[0]! }));
+      io.stdout.write(await api.extractDraft(files[0]!));
       return 0;
     }
     if (command === 'preflight') return await preflightCommand(positionals.slice(1), debug, io);
@@ -314,26 +308,34 @@ export async function main(argv: string[], io: Streams = { stdout: process.stdou
     if (command === 'verify' && values.source === undefined) throw usageError({ field: 'verify', expected: '--source SPEECH.txt', received: 'no --source' });
     if (command === 'batch') {
       if (values.base === undefined) throw usageError({ field: 'batch', expected: '--base FILE, the data file each row fills in', received: 'no --base' });
-      if (values.template === undefined) throw usageError({ field: 'batch', expected: `--template NAMES (${Object.keys(TEMPLATE_GROUPS).join(', ')} or output names)`, received: 'no --template' });
-      if (values.sheet !== undefined && !['.xlsx', '.xls'].includes(extname(values.data).toLowerCase())) {
-        throw usageError({ field: '--sheet', expected: 'an .xlsx or .xls workbook in --data, whose sheet it names', received: `${quote(values.data)}, which has no sheets`, hint: 'leave --sheet out for a CSV' });
-      }
+      if (values.template === undefined) throw usageError({ field: 'batch', expected: `--template NAMES (${Object.keys(api.TEMPLATE_GROUPS).join(', ')} or output names)`, received: 'no --template' });
     }
-    if (values.source !== undefined) await readSpeech(values.source);
+    if (values.source !== undefined) await api.readSpeech(values.source);
     const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
     if (values.only !== undefined && only!.length === 0) throw usageError({ field: '--only', expected: 'output names or groups such as briefing,poster', received: quote(values.only) });
-    if (command === 'render') selectOutputs(only, values.layout); // unknown names exit 2 before the data is read
+    if (command === 'render') api.selectOutputs(only, values.layout); // unknown names exit 2 before the config and the data are read
 
-    // The options and the config file, then the files they name (fonts, ICC profile, browser, output
-    // folder): all before the data is read and before Chrome starts.
-    const { checkSheetFile, MAX_AT_ONCE, MAX_BLEED_MM, readConfig } = await import('../jobs/options.js');
-    const config = readConfig(values.config);
-    const fonts = { ...config.fonts, ...parseFontFlags(values.font) };
-    const print = printFlags(values, config, MAX_BLEED_MM);
-    const atOnce = parseJobs(values.jobs, MAX_AT_ONCE);
-    const out = values.out ?? (command === 'batch' ? (await import('../jobs/batch.js')).defaultBatchOut(values.data) : 'output');
-    const run = { out, fonts, ...print, browser: values.browser, atOnce };
-    if (command === 'batch') await checkSheetFile(values.data);
+    // The options and the config file; the library checks the files they name (fonts, ICC profile,
+    // browser, output folder) before the data is read and before Chrome starts.
+    const config = api.readConfig(values.config);
+    const fonts = { ...config.fonts, ...parseFontFlags(values.font, api.ROLES) };
+    const bleedMm = parseNumber(values.bleed, '--bleed', `a number of mm from 0 to ${api.MAX_BLEED_MM} such as 3`, /^\d+(\.\d+)?$/, (v) => {
+      const unit = /^\s*(\d+(\.\d+)?)\s*(mm|毫米)\s*$/i.exec(v);
+      return unit ? `write --bleed ${unit[1]}` : undefined;
+    });
+    if (bleedMm !== undefined && bleedMm > api.MAX_BLEED_MM) throw usageError({ field: '--bleed', expected: `a number of mm from 0 to ${api.MAX_BLEED_MM} such as 3`, received: quote(values.bleed!) });
+    const atOnce = parseNumber(values.jobs, '--jobs', `a whole number from 1 to ${api.MAX_AT_ONCE}`, /^\d+$/);
+    if (atOnce !== undefined && !(atOnce >= 1 && atOnce <= api.MAX_AT_ONCE)) throw usageError({ field: '--jobs', expected: `a whole number from 1 to ${api.MAX_AT_ONCE}`, received: quote(values.jobs!) });
+    const run = {
+      out: values.out,
+      fonts,
+      bleedMm: bleedMm ?? config.bleed,
+      marks: values.marks ?? config.marks,
+      cmyk: values.cmyk ?? config.cmyk,
+      icc: values.icc ?? config.icc,
+      browser: values.browser,
+      atOnce,
+    };
     // Ctrl-C (or SIGTERM) stops a render or batch cleanly: what is done is committed; a second one stops at once.
     const stop = new AbortController();
     const onSignal = (signal: NodeJS.Signals) => {
@@ -347,13 +349,11 @@ export async function main(argv: string[], io: Streams = { stdout: process.stdou
     }
     const lifecycle = { waitMs: values.wait ? WAIT_MS : undefined, force: values.force, signal: stop.signal };
 
-    const { checkData, formatProblem, render, TEMPLATES_DIR, verify } = await import('../index.js');
-    const { resolveFonts } = await import('../fonts/fonts.js');
     if (command === 'validate') {
       // A draft from extract is checked like data; the placeholders it still holds are listed apart.
-      const { data, todo } = checkData(values.data, resolveFonts(fonts), { placeholders: 'list' });
+      const { data, todo } = api.checkData(values.data, api.resolveFonts(fonts), { placeholders: 'list' });
       if (todo.length > 0) {
-        err(`${values.data}: ${todo.length} field${todo.length === 1 ? '' : 's'} to fill in, the rest is valid (${data.figures.length} figures):\n${todo.map(formatProblem).join('\n')}`);
+        err(`${values.data}: ${todo.length} field${todo.length === 1 ? '' : 's'} to fill in, the rest is valid (${data.figures.length} figures):\n${todo.map(api.formatProblem).join('\n')}`);
         return 2;
       }
       err(`${values.data}: valid (${data.figures.length} figures, ${data.derived.length} derived)`);
@@ -362,25 +362,24 @@ export async function main(argv: string[], io: Streams = { stdout: process.stdou
     if (command === 'verify') {
       // Number, unit and qualifier against the fragment are reported per figure, not as data errors;
       // a draft's placeholders are listed after the figures.
-      const { data, todo } = checkData(values.data, resolveFonts(fonts), { fragmentRule: false, placeholders: 'list' });
-      const { checks, report } = await verify(data, values.source!);
+      const { data, todo } = api.checkData(values.data, api.resolveFonts(fonts), { fragmentRule: false, placeholders: 'list' });
+      const { checks, report } = await api.verify(data, values.source!);
       io.stdout.write(`${report}\n`);
-      if (todo.length > 0) io.stdout.write(`still to fill in (${todo.length}):\n${todo.map(formatProblem).join('\n')}\n`);
+      if (todo.length > 0) io.stdout.write(`still to fill in (${todo.length}):\n${todo.map(api.formatProblem).join('\n')}\n`);
       return checks.every((c) => c.ok) ? 0 : 1;
     }
     if (command === 'batch') {
-      const { batch } = await import('../jobs/batch.js');
       // Row names and cells are the user's text: the stream shows their control characters escaped
       // (the progress bar's own redraw, \r and erase-line, is kept).
       const stream = {
         isTTY: io.stderr.isTTY,
         write: (text: string) => io.stderr.write(text.startsWith(REDRAW) ? `${REDRAW}${safeText(text.slice(REDRAW.length))}` : safeText(text)),
       };
-      const result = await batch({ ...run, ...lifecycle, data: values.data, base: values.base!, template: values.template!, sheet: values.sheet, templatesDir: TEMPLATES_DIR, stream });
+      const result = await api.batch({ ...run, ...lifecycle, data: values.data, base: values.base!, template: values.template!, sheet: values.sheet, stream });
       if (result.stopped) return result.stopped instanceof UserError ? result.stopped.exitCode : 1;
       return result.rows.every((r) => r.status === 'rendered') ? 0 : 1;
     }
-    await render({ ...run, ...lifecycle, data: values.data, only, layout: values.layout, source: values.source, log: err });
+    await api.render({ ...run, ...lifecycle, out: values.out ?? 'output', data: values.data, only, layout: values.layout, source: values.source, log: err });
     return 0;
   } catch (e) {
     if (e instanceof UserError) {
@@ -399,13 +398,12 @@ const WAIT_MS = 30 * 60 * 1000;
 
 /** shushuo studio: the local web page, until Ctrl-C. */
 async function studioCommand(values: Values, err: (line: string) => void): Promise<number> {
-  const { readConfig } = await import('../jobs/options.js');
-  const config = readConfig(values.config);
-  const fonts = { ...config.fonts, ...parseFontFlags(values.font) };
+  const api = await library();
+  const config = api.readConfig(values.config);
+  const fonts = { ...config.fonts, ...parseFontFlags(values.font, api.ROLES) };
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw usageError({ field: '--port', expected: 'a port from 0 to 65535', received: quote(values.port!) });
-  const { startStudio } = await import('../studio/index.js');
-  const studio = await startStudio({ port, host: values.host, dir: values.dir, browser: values.browser, fonts, log: err });
+  const studio = await api.startStudio({ port, host: values.host, dir: values.dir, browser: values.browser, fonts, log: err });
   err(`shushuo studio: open ${studio.url} in a browser (Ctrl-C stops it)`);
   await new Promise<void>((resolveStop) => {
     const stop = () => void studio.close().then(resolveStop, resolveStop);
@@ -418,32 +416,15 @@ async function studioCommand(values: Values, err: (line: string) => void): Promi
 /** What the progress bar writes to redraw its line in a terminal. */
 const REDRAW = '\r\x1b[K';
 
-/** A speech's text for extract: a Word document, a text PDF or a text file; readable, and not empty. */
-async function readSpeech(file: string): Promise<string> {
-  const { readDocumentFile } = await import('../data/documents.js');
-  const { text } = await readDocumentFile(file);
-  return text;
-}
-
 /** preflight FILE.pdf ...: every file is checked and reported, one line for one it cannot read. */
 async function preflightCommand(files: string[], debug: boolean, io: Streams): Promise<number> {
   if (files.length === 0) throw usageError({ field: 'preflight', expected: 'one or more PDF files', received: 'none' });
-  const { formatPreflight, preflight, UnreadablePdf } = await import('../print/preflight.js');
+  const { formatPreflight, preflightFile } = await library();
   const out = (line: string) => io.stdout.write(`${safeText(line)}\n`);
   let failed = 0;
   for (const file of files) {
     try {
-      const problem = pdfFileProblem(file);
-      if (problem) throw new UnreadablePdf(`${file}: ${problem}`);
-      // pdf-lib warns on the console about each damaged object it skips; the report says what matters.
-      const warn = console.warn;
-      if (!debug) console.warn = () => undefined;
-      let report;
-      try {
-        report = await preflight(file);
-      } finally {
-        console.warn = warn;
-      }
+      const report = await preflightFile(file, { quiet: !debug });
       out(formatPreflight(report));
       if (report.errors.length > 0) failed++;
     } catch (e) {
@@ -454,40 +435,4 @@ async function preflightCommand(files: string[], debug: boolean, io: Streams): P
   }
   if (files.length > 1) out(`${failed === 0 ? '✓' : '✗'} ${files.length - failed} of ${files.length} files pass`);
   return failed > 0 ? 1 : 0;
-}
-
-/** Why a path is not a PDF preflight can read, from its size, its first and its last bytes; undefined when it may be one. */
-function pdfFileProblem(file: string): string | undefined {
-  const expected = 'expected a PDF file';
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return `${expected}, received ${code === 'ENOENT' ? 'a path that does not exist' : `a path that cannot be read (${code ?? (e as Error).message})`}`;
-  }
-  if (stat.isDirectory()) return `${expected}, received a folder`;
-  if (!stat.isFile()) return `${expected}, received something that is not a file`;
-  if (stat.size === 0) return `${expected}, received an empty file (0 bytes)`;
-  let head: Buffer;
-  let tail: Buffer;
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      head = Buffer.alloc(Math.min(1024, stat.size));
-      readSync(fd, head, 0, head.length, 0);
-      tail = Buffer.alloc(Math.min(4096, stat.size));
-      readSync(fd, tail, 0, tail.length, stat.size - tail.length);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    return `${expected}, received a file that cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-  }
-  if (!head.includes('%PDF-')) {
-    const start = head.subarray(0, 8).toString('latin1');
-    return `${expected}, received a file that does not start with %PDF- but with ${quote(start)} (it is not a PDF${start.startsWith('PK') ? ': a Word, Excel or ZIP file' : ''})`;
-  }
-  if (!tail.includes('%%EOF')) return `expected a complete PDF, received one without the %%EOF mark at its end (${stat.size} bytes): the file is cut short; copy or download it again`;
-  return undefined;
 }

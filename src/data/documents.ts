@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import mammoth from 'mammoth';
 import yauzl from 'yauzl';
-import { CONTROL, decodeText, MAX_SPEECH_BYTES, type Encoding } from './text.js';
+import { CONTROL, decodeText, MAX_SPEECH_BYTES, sizeText, type Encoding } from './text.js';
 import { UserError } from '../errors.js';
 
 export type DocumentKind = 'docx' | 'pdf' | 'text';
@@ -94,7 +94,7 @@ export async function readDocument(bytes: Uint8Array, name: string, options: { p
   const ext = extname(name).toLowerCase();
   const claimed = SPEECH_EXTENSIONS[ext];
   const allowed = Object.keys(SPEECH_EXTENSIONS).join(', ');
-  if (bytes.byteLength > maxBytes) throw new DocumentError('too-large', name, `expected a speech of at most ${mb(maxBytes)}, received ${mb(bytes.byteLength)}`);
+  if (bytes.byteLength > maxBytes) throw new DocumentError('too-large', name, `expected a speech of at most ${sizeText(maxBytes)}, received ${sizeText(bytes.byteLength)}`);
   if (!claimed) {
     throw new DocumentError('unknown-type', name, `expected a speech as ${allowed}, received a ${ext ? `${ext} file` : 'file without an extension'}${ext === '.doc' || ext === '.wps' ? ' (save it from Word or WPS as .docx)' : ''}`);
   }
@@ -135,7 +135,7 @@ export async function readDocumentFile(file: string, options: { pdftotext?: stri
     if (err instanceof DocumentError) throw err;
     throw new DocumentError('unknown-type', file, `cannot read the speech (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
   }
-  if (size > maxBytes) throw new DocumentError('too-large', file, `expected a speech of at most ${mb(maxBytes)}, received ${mb(size)}`);
+  if (size > maxBytes) throw new DocumentError('too-large', file, `expected a speech of at most ${sizeText(maxBytes)}, received ${sizeText(size)}`);
   return readDocument(readFileSync(file), file, { ...options, maxBytes });
 }
 
@@ -183,7 +183,7 @@ async function readDocx(bytes: Uint8Array, name: string): Promise<SpeechDocument
         : 'a ZIP archive without word/document.xml';
     throw new DocumentError('not-docx', name, `expected a Word document (.docx), received ${what}`);
   }
-  if (main.size > MAX_DOCUMENT_XML) throw new DocumentError('broken-docx', name, `expected a Word document (.docx), received one whose text part unpacks to ${mb(main.size)}, far more than a speech`);
+  if (main.size > MAX_DOCUMENT_XML) throw new DocumentError('broken-docx', name, `expected a Word document (.docx), received one whose text part unpacks to ${sizeText(main.size)}, far more than a speech`);
   let result: Awaited<ReturnType<typeof mammoth.extractRawText>>;
   try {
     result = await mammoth.extractRawText({ buffer });
@@ -292,4 +292,3 @@ function tidy(text: string): string {
   return `${lines.filter((l) => l.trim() !== '').join('\n')}\n`;
 }
 
-const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);

@@ -51,46 +51,6 @@ export function formatFrom(figure: Pick<Figure, 'from' | 'fromWritten' | 'unit'>
   return `${figure.fromWritten ?? formatNumber(figure.from)}${figure.unit}`;
 }
 
-/** A change of a percentage, in 百分点 (percentage points): 3.5 → 提高3.5个百分点, -2 → 下降2个百分点. */
-export function formatPointChange(points: number): string {
-  if (points === 0) return '持平';
-  return `${points > 0 ? '提高' : '下降'}${formatNumber(Math.abs(points))}个百分点`;
-}
-
-/**
- * Year-on-year (同比) change from last year's value to this year's: 同比增长147%, 同比下降12.5%, 同比持平.
- * Last year's value must be positive; a change from nothing has no percentage.
- */
-export function formatYearOnYear(current: number, previous: number): string {
-  if (!(previous > 0)) throw new Error(`formatYearOnYear: expected last year's value above 0, received ${previous}`);
-  const change = ((current - previous) / previous) * 100;
-  const rounded = Math.round(change * 100) / 100;
-  if (rounded === 0) return '同比持平';
-  return `同比${rounded > 0 ? '增长' : '下降'}${formatNumber(Math.abs(rounded))}%`;
-}
-
-/**
- * Full-width punctuation in Chinese text: ASCII , ; : ! ? ( ) become ，；：！？（）, except inside
- * numbers and Latin words (3.5, 1,812, 10:30 and (a) stay as they are).
- */
-export function fullWidthPunctuation(text: string): string {
-  const FULL: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '?': '？', '(': '（', ')': '）' };
-  const han = /[\u3400-\u9fff\uff08-\uff1f\u3000-\u303f“”]/;
-  const chars = [...text];
-  return chars
-    .map((c, i) => {
-      const full = FULL[c];
-      if (!full) return c;
-      const before = chars[i - 1] ?? '';
-      const after = chars[i + 1] ?? '';
-      // Between digits it is part of the number (1,812 / 10:30); between Latin letters, part of the word.
-      if (/[\d]/.test(before) && /[\d]/.test(after)) return c;
-      if (c === '(' || c === ')') return han.test(before) || han.test(after) || /\d/.test(before + after) ? full : c;
-      return han.test(before) || han.test(after) || /[\d%]/.test(before) ? full : c;
-    })
-    .join('');
-}
-
 /** A derived figure as printed, marked as derived: 约58%（推算） */
 export function formatDerived(figure: DerivedFigure): string {
   return `${formatFigure(figure).text}（推算）`;

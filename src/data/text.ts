@@ -62,7 +62,7 @@ export function readTextFile(file: string, options: { maxBytes: number; what: st
     throw new TextFileError(file, `cannot read ${options.what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (size > options.maxBytes) {
-    throw new TextFileError(file, `expected ${options.what} of at most ${mb(options.maxBytes)}, received ${mb(size)}`);
+    throw new TextFileError(file, `expected ${options.what} of at most ${sizeText(options.maxBytes)}, received ${sizeText(size)}`);
   }
   const bytes = readFileSync(file);
   const decoded = decodeText(bytes);
@@ -70,7 +70,11 @@ export function readTextFile(file: string, options: { maxBytes: number; what: st
   return decoded;
 }
 
-const mb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);
+/** A size for people: 1.5 MB, or 340 KB under a megabyte (1 MB = 1024 × 1024 bytes); `digits` after the point for MB. */
+export function sizeText(bytes: number, digits = 1): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(digits)} MB` : `${Math.max(1, Math.ceil(bytes / 1024))} KB`;
+}
+
 
 // Control characters: defined with the errors, which show them escaped.
 export { CONTROL, escapeChar } from '../errors.js';

@@ -3,7 +3,7 @@
 // the fragment states. The second half is the data file's own rule (src/data/fragment.ts); verify
 // reports it per figure, so data read with { fragmentRule: false } gets one complete report.
 
-import { fragmentMismatches, numbersIn } from './fragment.js';
+import { fragmentMismatches, numbersIn, type FragmentMismatch } from './fragment.js';
 import type { SpeechData } from './types.js';
 import { formatFigure, formatNumber } from './format.js';
 
@@ -14,7 +14,9 @@ export interface FigureCheck {
   ok: boolean;
   /** Line of the source where the fragment stands */
   line?: number;
-  /** Every difference, each as `field: expected …, received …` */
+  /** Every difference: the field that differs (fragment: the words are not in the speech) and what was expected and received */
+  differences: FragmentMismatch[];
+  /** The same, each as `field: expected …, received …` */
   problems: string[];
 }
 
@@ -25,7 +27,7 @@ const squeeze = (s: string) => s.replace(/\s+/g, '');
 export function verifyFigures(data: SpeechData, source: string, sourceName: string): FigureCheck[] {
   const lines = source.split('\n').map(squeeze);
   return data.figures.map((f) => {
-    const problems: string[] = [];
+    const differences: FragmentMismatch[] = [];
     const fragment = squeeze(f.fragment);
     const at = lines.findIndex((l) => l.includes(fragment));
     if (at < 0) {
@@ -34,10 +36,11 @@ export function verifyFigures(data: SpeechData, source: string, sourceName: stri
         const n = numbersIn(l).find((x) => x.digits === digits);
         return n ? [`line ${i + 1}: “…${l.slice(Math.max(0, n.index - 12), n.index + n.text.length + 8)}…”`] : [];
       }).slice(0, 2);
-      problems.push(`fragment: expected “${f.fragment}” in ${sourceName}, received no such words${near.length ? `; ${digits} stands at ${near.join(', ')}` : `; ${digits} is nowhere in it`}`);
+      differences.push({ field: 'fragment', message: `expected “${f.fragment}” in ${sourceName}, received no such words${near.length ? `; ${digits} stands at ${near.join(', ')}` : `; ${digits} is nowhere in it`}` });
     }
-    for (const m of fragmentMismatches(f)) problems.push(`${m.field}: ${m.message}`);
-    return { id: f.id, text: formatFigure(f).text, ok: problems.length === 0, ...(at >= 0 ? { line: at + 1 } : {}), problems };
+    differences.push(...fragmentMismatches(f));
+    const problems = differences.map((d) => `${d.field}: ${d.message}`);
+    return { id: f.id, text: formatFigure(f).text, ok: differences.length === 0, ...(at >= 0 ? { line: at + 1 } : {}), differences, problems };
   });
 }
 

@@ -6,15 +6,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import type { OutputSpec } from '../view/outputs.js';
+import { templateBody } from '../view/registry.js';
+import type { View } from '../view/views.js';
 
 /** A Python that can import fontTools: the one on PATH, or Debian's own (pyenv and the like hide it). */
 export function pythonWithFontTools(): string | undefined {
   return ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import fontTools.subset, fontTools.pens.cu2quPen'], { stdio: 'ignore' }).status === 0);
 }
 
-/** Every character a page of the run may draw: the templates' own text, the views' (data, charts, labels) and the outputs'. */
-export function drawnText(templatesDir: string, views: readonly unknown[], outputs: readonly unknown[]): string {
-  const parts = [...templateTexts(templatesDir), ...views.map((v) => JSON.stringify(v)), JSON.stringify(outputs)];
+/** Every character a page of the run may draw: the templates' own text, the views' (data, charts, labels) and the outputs' (names, sizes). */
+export function drawnText(templatesDir: string, views: readonly View[], outputs: readonly OutputSpec[]): string {
+  const parts = [...templateTexts(templatesDir), ...views.map((v) => JSON.stringify(v)), JSON.stringify(outputs.map((o) => ({ name: o.name, page: o.page, figure: o.figure })))];
   // Printable ASCII and the punctuation of Chinese text always, for what a template builds from parts.
   parts.push(String.fromCharCode(...Array.from({ length: 95 }, (_, i) => 32 + i)), '，。、；：？！“”‘’（）《》〈〉【】〔〕—…·％');
   return [...new Set(parts.join(''))].join('');
@@ -23,7 +26,7 @@ export function drawnText(templatesDir: string, views: readonly unknown[], outpu
 function templateTexts(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(hbs|css)$/.test(f))
-    .map((f) => readFileSync(join(dir, f), 'utf8'));
+    .map((f) => (f.endsWith('.hbs') ? templateBody(readFileSync(join(dir, f), 'utf8')) : readFileSync(join(dir, f), 'utf8')));
 }
 
 export interface SubsetResult {

@@ -1,6 +1,8 @@
 // The gallery, output/index.html: every file of the manifest with a thumbnail, its size and a link,
 // so a person can see at a glance what a run made. The page is static and needs nothing else.
 
+import { escapeXml as escape } from '../charts/svg.js';
+import { sizeText } from '../data/text.js';
 import type { ManifestEntry } from '../output/write.js';
 
 export interface GalleryItem {
@@ -9,10 +11,8 @@ export interface GalleryItem {
   thumbnail?: string;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 export function describeSize(e: ManifestEntry): string {
-  const mb = e.bytes >= 1024 * 1024 ? `${(e.bytes / 1024 / 1024).toFixed(2)} MB` : `${Math.max(1, Math.round(e.bytes / 1024))} KB`;
+  const mb = sizeText(e.bytes, 2);
   if (e.pixels) return `${e.pixels.width}×${e.pixels.height} px${e.dpi ? ` · ${e.dpi} dpi` : ''} · ${mb}`;
   if (e.pageSize) {
     const mm = (pt: number) => Math.round((pt / 72) * 25.4);

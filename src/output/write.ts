@@ -40,10 +40,3 @@ export function writeAtomic(file: string, data: Uint8Array | string): void {
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
-
-export function writeManifest(outDir: string, entries: ManifestEntry[], extra: Record<string, unknown>): string {
-  const file = join(outDir, 'manifest.json');
-  const sorted = [...entries].sort((a, b) => a.file.localeCompare(b.file));
-  writeAtomic(file, `${JSON.stringify({ ...extra, files: sorted }, null, 2)}\n`);
-  return file;
-}

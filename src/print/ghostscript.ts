@@ -36,8 +36,6 @@ import { PRINT_INKS, rewriteInks, type Ink } from './inks.js';
 import { contentStreams, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
 import { pageTransparency } from './preflight.js';
 
-export type { Ink } from './inks.js';
-export { PRINT_INKS } from './inks.js';
 
 export interface PdfxOptions {
   /** CMYK ICC profile (ICC v2) for the conversion and the output intent; found on the machine when absent */

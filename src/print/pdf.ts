@@ -17,8 +17,6 @@ export interface PdfMeta {
 
 export interface PdfInfo {
   pages: number;
-  /** Document ID from the trailer, hex */
-  id: string | undefined;
   /** MediaBox of the first page, in pt */
   width: number;
   height: number;
@@ -115,9 +113,7 @@ export async function readPdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
   const first = doc.getPage(0);
   const { width, height } = first.getMediaBox();
   const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
-  const ids = doc.context.trailerInfo.ID;
-  const id = ids instanceof PDFArray ? (ids.get(0) as PDFHexString | undefined)?.asString() : undefined;
-  return { pages: doc.getPageCount(), id, width, height, hasOutline: Boolean(outlines?.get(PDFName.of('First'))) };
+  return { pages: doc.getPageCount(), width, height, hasOutline: Boolean(outlines?.get(PDFName.of('First'))) };
 }
 
 /**

@@ -22,7 +22,7 @@ import { checkBleed, checkIcc } from '../jobs/options.js';
 import { runJob, Session, type JobResult, type OutputEvent } from '../jobs/run.js';
 import { MANIFEST } from '../output/transaction.js';
 import type { ManifestEntry } from '../output/write.js';
-import { selectOutputs, type OutputSpec } from '../view/outputs.js';
+import { selectOutputs } from '../view/outputs.js';
 import { buildView } from '../view/views.js';
 import { UserError, messageOf } from '../errors.js';
 import { displayPath } from './analysis.js';
@@ -257,5 +257,3 @@ function signoffRecord(state: ProjectState, data: SpeechData, dataSha256: string
   const last = figures.map((f) => f.at).sort().pop();
   return { reviewer: state.signoff.reviewer ?? figures[0]?.by, at: last, data: { file: DATA_FILE, sha256: dataSha256 }, figures };
 }
-
-export type { OutputSpec };

@@ -4,13 +4,15 @@
 
 import type { SpeechData } from '../data/types.js';
 import { OUTPUTS, cardOutputs, type OutputSpec } from '../view/outputs.js';
+import { loadRegistry, type OutputGroup } from '../view/registry.js';
 import { renderHtml } from '../view/templates.js';
 import type { View } from '../view/views.js';
 
 export interface PreviewOutput {
   name: string;
-  kind: OutputSpec['kind'];
-  /** The group `--only` takes for it: briefing, gongwen, poster, wechat, card */
+  /** What the page calls it (the template's title; a card's figure label is added by the page) */
+  title: string;
+  /** The group `--only` takes for it (the template declares it): briefing, gongwen, poster, wechat, card … */
   group: string;
   /** The page in CSS px (96 per inch), as Chrome lays it out */
   width: number;
@@ -20,32 +22,35 @@ export interface PreviewOutput {
   figure?: string;
   /** As tall as its content (the WeChat long image) */
   autoHeight?: boolean;
+  /** A document of many pages (the briefings): shown page by page */
+  multipage?: boolean;
   pdf: boolean;
   png: boolean;
 }
 
 const px = (mm: number) => Math.round((mm / 25.4) * 96 * 100) / 100;
 
-/** The group an output belongs to, as `--only` and `batch --template` name groups. */
-export function groupOf(o: OutputSpec): string {
-  return o.template === 'gongwen' ? 'gongwen' : o.kind;
-}
-
-/** Every output of this data: the fixed ones and a square and a portrait card per figure. */
+/** Every output of this data: the fixed ones and those per figure (a square and a portrait card each). */
 export function allOutputs(figureIds: string[]): OutputSpec[] {
   return [...OUTPUTS, ...cardOutputs(figureIds)];
+}
+
+/** The groups the export offers, with the names and hints the templates give them, in the templates' order. */
+export function outputGroups(): OutputGroup[] {
+  return loadRegistry().groups;
 }
 
 export function previewOutputs(figureIds: string[]): PreviewOutput[] {
   return allOutputs(figureIds).map((o) => ({
     name: o.name,
-    kind: o.kind,
-    group: groupOf(o),
+    title: o.title,
+    group: o.group,
     width: px(o.page.widthMm),
     height: px(o.page.heightMm),
     default: o.default,
     ...(o.figure ? { figure: o.figure } : {}),
     ...(o.autoHeight ? { autoHeight: true } : {}),
+    ...(o.multipage ? { multipage: true } : {}),
     pdf: o.pdf,
     png: Boolean(o.png),
   }));

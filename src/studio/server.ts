@@ -35,13 +35,14 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import multipart from '@fastify/multipart';
 import { DataError, readYaml } from '../data/load.js';
 import { draftYaml, extractFigures, findSections, fragmentProblem, TODO, type ExtractedSection } from '../data/extract.js';
-import { DocumentError, readDocument, SPEECH_EXTENSIONS } from '../data/documents.js';
+import { DocumentError, readDocument } from '../data/documents.js';
 import { decodeText, MAX_SPEECH_BYTES } from '../data/text.js';
 import { FIGURE_KINDS } from '../data/types.js';
 import type { RoleFace } from '../fonts/fonts.js';
 import { checkIcc } from '../jobs/options.js';
 import { sha256, writeAtomic } from '../output/write.js';
-import { OutputNameError, TEMPLATE_GROUPS } from '../view/outputs.js';
+import { escapeXml } from '../charts/svg.js';
+import { OutputNameError } from '../view/outputs.js';
 import { buildView, type View } from '../view/views.js';
 import { UserError, messageOf } from '../errors.js';
 import type { SpeechData } from '../data/types.js';
@@ -49,7 +50,7 @@ import { analyse, locate, type Analysis } from './analysis.js';
 import { previewFontCss, registerAssets } from './assets.js';
 import { ExportRefused, Exporter } from './exports.js';
 import { Guard, setSecurityHeaders } from './guard.js';
-import { PREVIEW_CSP, previewHtml, previewOutputs } from './preview.js';
+import { outputGroups, PREVIEW_CSP, previewHtml, previewOutputs } from './preview.js';
 import { BadProjectName, figureHash as figureHashOf, ProjectNotFound, ProjectStore, SPEECH_TEXT, VersionConflict, type ExportChoice, type ProjectState, type RawData, type RawFigure } from './projects.js';
 
 /** Uploads: a speech, a data file or an ICC profile. */
@@ -142,7 +143,7 @@ export function createStudioServer(options: StudioServerOptions): StudioServer {
 
   // --- projects ----------------------------------------------------------------------------
 
-  app.get('/api/projects', async () => ({ projects: store.list(), offices: store.offices(), lastOffice: store.lastOffice() ?? null, groups: TEMPLATE_GROUPS }));
+  app.get('/api/projects', async () => ({ projects: store.list(), offices: store.offices(), lastOffice: store.lastOffice() ?? null, groups: outputGroups() }));
 
   app.post('/api/projects', async (req, reply) => {
     let created: ProjectState & { id: string };
@@ -291,7 +292,7 @@ export function createStudioServer(options: StudioServerOptions): StudioServer {
   app.get('/api/projects/:id/outputs', async (req) => {
     const id = projectId(req);
     const state = store.read(id);
-    return { outputs: previewOutputs(state.data.figures.filter((f) => !state.excluded.includes(f.id)).map((f) => f.id)), groups: TEMPLATE_GROUPS };
+    return { outputs: previewOutputs(state.data.figures.filter((f) => !state.excluded.includes(f.id)).map((f) => f.id)), groups: outputGroups() };
   });
 
   app.get('/api/projects/:id/preview/:output', async (req, reply) => {
@@ -545,7 +546,7 @@ function attachment(name: string): string {
 const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 function notice(message: string): string {
-  const safe = message.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  const safe = escapeXml(message);
   return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><link rel="stylesheet" href="/static/fonts.css"><link rel="stylesheet" href="/static/notice.css"><body><p class="notice">${safe}</p></body></html>`;
 }
 

@@ -1,32 +1,10 @@
-// The outputs shushuo knows, by the names `render --only` takes.
+// The outputs shushuo knows, by the names `render --only` takes. They come from the templates' front
+// matter (src/view/registry.ts): a template declares its outputs, and this file picks among them.
 
 import { UserError } from '../errors.js';
+import { FIGURE, groupMembers, loadRegistry, type OutputSpec, type PageSize } from './registry.js';
 
-export interface PageSize {
-  /** Trim size in mm */
-  widthMm: number;
-  heightMm: number;
-}
-
-export interface OutputSpec {
-  name: string;
-  /** briefing: a multi-page document in one of the LAYOUTS; poster: one sheet; wechat, card: screen images */
-  kind: 'briefing' | 'poster' | 'wechat' | 'card';
-  /** Template file in templates/, without .hbs */
-  template: string;
-  page: PageSize;
-  /** Files written: <name>.pdf and/or <name>.png */
-  pdf: boolean;
-  png?: { dpi: number };
-  /** Add bookmarks from the headings */
-  outline: boolean;
-  /** Rendered when no --only is given; big sizes are rendered on request */
-  default: boolean;
-  /** Cards: the id of the figure the card shows */
-  figure?: string;
-  /** PNG as tall as its content; page.heightMm is the least height */
-  autoHeight?: boolean;
-}
+export type { OutputSpec, PageSize } from './registry.js';
 
 /** A name `--only` does not know: a user error, raised before anything renders. */
 export class OutputNameError extends UserError {
@@ -36,51 +14,43 @@ export class OutputNameError extends UserError {
   }
 }
 
-const A4 = { widthMm: 210, heightMm: 297 };
+const registry = loadRegistry();
 
-const poster = (name: string, widthMm: number, heightMm: number, dpi: number, isDefault: boolean): OutputSpec => ({
-  name, kind: 'poster', template: 'poster', page: { widthMm, heightMm }, pdf: true, png: { dpi }, outline: false, default: isDefault,
-});
+/** Every output that is not per figure, in the templates' order. */
+export const OUTPUTS: readonly OutputSpec[] = registry.outputs;
 
-/** Screen images are sized in pixels and stored at 72 dpi: the page is px / 72 inches. */
-const SCREEN_DPI = 72;
-const screen = (name: string, kind: 'wechat' | 'card', template: string, widthPx: number, heightPx: number, figure?: string): OutputSpec => ({
-  name, kind, template, page: { widthMm: (widthPx / SCREEN_DPI) * 25.4, heightMm: (heightPx / SCREEN_DPI) * 25.4 },
-  pdf: false, png: { dpi: SCREEN_DPI }, outline: false, default: true, ...(figure ? { figure } : {}),
-});
-
-export const OUTPUTS: readonly OutputSpec[] = [
-  { name: 'briefing', kind: 'briefing', template: 'briefing', page: A4, pdf: true, outline: true, default: true },
-  { name: 'briefing-gongwen', kind: 'briefing', template: 'gongwen', page: A4, pdf: true, outline: true, default: true },
-  // Print posters at 300 dpi; large-format boards (写真/喷绘) at the resolutions they are printed at.
-  poster('poster-a3', 297, 420, 300, true),
-  poster('poster-a2', 420, 594, 300, true),
-  poster('poster-a1', 594, 841, 300, false),
-  poster('poster-a0', 841, 1189, 300, false),
-  poster('board-600x800', 600, 800, 150, false),
-  poster('board-1200x2000', 1200, 2000, 96, false),
-  poster('board-2000x3000', 2000, 3000, 72, false),
-  // WeChat official account: the cover (2.35:1) and the square cover.
-  screen('wechat-cover', 'wechat', 'wechat-cover', 900, 383),
-  screen('wechat-square', 'wechat', 'wechat-square', 500, 500),
-  // The long image for an article: 1080 px wide, as tall as all the key figures need.
-  { ...screen('wechat-long', 'wechat', 'wechat-long', 1080, 1920), autoHeight: true },
-];
-
-/** A card per key figure, square and portrait: card-<figure id>-square, card-<figure id>-portrait. */
+/** The outputs per figure (a square and a portrait card each): card-<figure id>-square, card-<figure id>-portrait. */
 export function cardOutputs(figureIds: string[]): OutputSpec[] {
-  return figureIds.flatMap((id) => [
-    screen(`card-${id}-square`, 'card', 'card', 1080, 1080, id),
-    screen(`card-${id}-portrait`, 'card', 'card', 1080, 1350, id),
-  ]);
+  return figureIds.flatMap((id) => registry.perFigure.map((o) => ({ ...o, name: o.name.replace(FIGURE, id), figure: id })));
 }
 
-/** Card names, before the data says which figures there are. */
-export const CARD_NAME = /^card-(.+)-(square|portrait)$/;
+/** Per-figure names, before the data says which figures there are: card-(id)-(square|portrait). */
+const PER_FIGURE = registry.perFigure.map((o) => new RegExp(`^${o.name.split(FIGURE).map((part) => part.replace(/[.*+?^$(){}|[\]\\]/g, '\\$&')).join('(.+)')}$`));
+const perFigureName = (name: string) => PER_FIGURE.some((re) => re.test(name));
 
-/** Briefing layouts, by the name `--layout` takes: the 工作通报 and the GB/T 9704 official document. */
-export const LAYOUTS = ['briefing', 'gongwen'] as const;
-export type Layout = (typeof LAYOUTS)[number];
+/**
+ * A briefing layout, by the name `--layout` takes: briefing (the 工作通报), gongwen (the GB/T 9704
+ * official document). Templates declare them (an output's `layout`), so the names are checked when
+ * used (selectOutputs), not by the compiler.
+ */
+export type Layout = string;
+
+/** The layouts the templates declare. */
+export const LAYOUTS: readonly Layout[] = registry.layouts;
+
+/** Groups `render --only` and `batch --template` take besides output names, with what each stands for. */
+export const TEMPLATE_GROUPS: Record<string, string> = Object.fromEntries(registry.groups.map((g) => [g.name, g.describe]));
+
+/** The per-figure outputs as messages name them: card-<figure id>-square|portrait */
+function perFigureNames(): string {
+  const byStem = new Map<string, string[]>();
+  for (const o of registry.perFigure) {
+    const shown = o.name.replace(FIGURE, '<figure id>');
+    const stem = shown.slice(0, shown.lastIndexOf('-') + 1);
+    byStem.set(stem, [...(byStem.get(stem) ?? []), shown.slice(stem.length)]);
+  }
+  return [...byStem].map(([stem, ends]) => `${stem}${ends.join('|')}`).join(', ');
+}
 
 /** Pixel size = round(mm / 25.4 × dpi) */
 export function pixelSize(page: PageSize, dpi: number): { width: number; height: number } {
@@ -89,24 +59,24 @@ export function pixelSize(page: PageSize, dpi: number): { width: number; height:
 
 /**
  * Pick outputs by name and briefing layout; unknown names are an error that lists the known ones.
- * `layout` keeps only the briefings in that layout; other outputs stay. Without figure ids (before
- * the data is read) any card name passes; with them, only the cards of those figures.
+ * `layout` keeps only the outputs of that layout among those that have one; other outputs stay.
+ * Without figure ids (before the data is read) any per-figure name passes; with them, only those of the figures.
  */
-export function selectOutputs(only?: string[], layout?: string, figureIds?: string[]): OutputSpec[] {
-  if (layout !== undefined && !(LAYOUTS as readonly string[]).includes(layout)) {
+export function selectOutputs(only?: string[], layout?: Layout, figureIds?: string[]): OutputSpec[] {
+  if (layout !== undefined && !LAYOUTS.includes(layout)) {
     throw new OutputNameError(`--layout: expected one of ${LAYOUTS.join(', ')}, received ${layout}`);
   }
   const all = [...OUTPUTS, ...cardOutputs(figureIds ?? [])];
-  const known = (n: string) => all.some((o) => o.name === n) || n in TEMPLATE_GROUPS || (!figureIds && CARD_NAME.test(n));
+  const known = (n: string) => all.some((o) => o.name === n) || n in TEMPLATE_GROUPS || (!figureIds && perFigureName(n));
   const unknown = (only ?? []).filter((n) => !known(n));
   if (unknown.length > 0) {
-    const cards = figureIds ? `card-<figure id>-square|portrait for the figures ${figureIds.join(', ')}` : 'card-<figure id>-square|portrait';
+    const cards = figureIds ? `${perFigureNames()} for the figures ${figureIds.join(', ')}` : perFigureNames();
     throw new OutputNameError(`--only: expected names from ${OUTPUTS.map((o) => o.name).join(', ')}, ${cards}; or groups: ${Object.keys(TEMPLATE_GROUPS).join(', ')}; received ${unknown.join(', ')}`);
   }
   const named = only && only.length > 0;
   const wanted = new Set((only ?? []).flatMap((n) => namedOutputs(n, all).map((o) => o.name)));
-  const picked = all.filter((o) => (named ? wanted.has(o.name) : o.default) && (!layout || o.kind !== 'briefing' || o.template === layout));
-  if (picked.length === 0 && figureIds) throw new OutputNameError(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.template === layout)?.name}`);
+  const picked = all.filter((o) => (named ? wanted.has(o.name) : o.default) && (!layout || !o.layout || o.layout === layout));
+  if (picked.length === 0 && figureIds) throw new OutputNameError(`--only ${only?.join(',')} with --layout ${layout}: no output is both; the ${layout} briefing is ${OUTPUTS.find((o) => o.layout === layout)?.name}`);
   return picked;
 }
 
@@ -114,23 +84,12 @@ export function selectOutputs(only?: string[], layout?: string, figureIds?: stri
 function namedOutputs(name: string, all: OutputSpec[]): OutputSpec[] {
   const exact = all.filter((o) => o.name === name);
   if (exact.length > 0) return exact;
-  if (name === 'gongwen') return all.filter((o) => o.template === 'gongwen');
-  if (name === 'card') return all.filter((o) => o.kind === 'card');
-  return name in TEMPLATE_GROUPS ? all.filter((o) => o.kind === name && o.default && o.template !== 'gongwen') : [];
+  return name in TEMPLATE_GROUPS ? groupMembers(name, all) : [];
 }
-
-/** Groups `render --only` and `batch --template` take besides output names: a template's default outputs. */
-export const TEMPLATE_GROUPS: Record<string, string> = {
-  briefing: 'the briefing',
-  gongwen: 'the official-document briefing (briefing-gongwen)',
-  poster: 'poster-a3 and poster-a2',
-  wechat: 'wechat-cover, wechat-square and wechat-long',
-  card: 'a square and a portrait card per figure',
-};
 
 /**
  * The outputs `batch --template` names: comma-separated output names (poster-a3, card-<id>-square …)
- * or template groups (poster, wechat, card …). Unknown names are an error that lists the known ones.
+ * or groups (poster, wechat, card …). Unknown names are an error that lists the known ones.
  */
 export function templateOutputs(names: string, figureIds: string[]): OutputSpec[] {
   const all = [...OUTPUTS, ...cardOutputs(figureIds)];
@@ -143,7 +102,7 @@ export function templateOutputs(names: string, figureIds: string[]): OutputSpec[
   }
   if (unknown.length > 0 || picked.length === 0) {
     const groups = Object.entries(TEMPLATE_GROUPS).map(([k, v]) => `${k} (${v})`).join(', ');
-    throw new OutputNameError(`--template: expected a group, ${groups}, or output names from ${OUTPUTS.map((o) => o.name).join(', ')}, card-<figure id>-square|portrait; received ${unknown.join(', ') || 'nothing'}`);
+    throw new OutputNameError(`--template: expected a group, ${groups}, or output names from ${OUTPUTS.map((o) => o.name).join(', ')}, ${perFigureNames()}; received ${unknown.join(', ') || 'nothing'}`);
   }
   return picked;
 }

@@ -93,11 +93,6 @@ export function change(method, path, body) {
   return p;
 }
 
-/** Wait until every queued change is saved. */
-export function settled() {
-  return chain;
-}
-
 export async function load(id) {
   const view = await request('GET', projectPath(id));
   store.error = null;

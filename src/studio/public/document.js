@@ -73,7 +73,7 @@ export function documentView(main, { focus }) {
     if (issueNote) fill(issueNote, office?.lastIssue !== undefined ? `${p.document.office}上一期是第 ${office.lastIssue} 期` : '');
   };
 
-  const briefing = { name: 'briefing', kind: 'briefing', width: 793.7, height: 1122.52 };
+  const briefing = { name: 'briefing', multipage: true, width: 793.7, height: 1122.52 };
   const preview = new Preview(briefing, { width: 480 });
   fill(side, preview.el);
   const refresh = (p) => preview.load(previewUrl(p.id, 'briefing', p.version));

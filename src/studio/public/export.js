@@ -3,15 +3,7 @@
 // server-sent events. Locked until every figure is signed off.
 
 import { change, request, store, projectPath } from './api.js';
-import { h, fill, bytes, when, GROUP_NAMES, outputName } from './ui.js';
-
-const GROUP_HINTS = {
-  briefing: 'A4 多页 PDF，红色报头',
-  gongwen: 'A4 PDF，按 GB/T 9704 公文格式',
-  poster: 'A3 和 A2 海报，PDF 和 PNG',
-  wechat: '微信封面（横、方）和长图',
-  card: '每个数据一张方形、一张竖版卡片',
-};
+import { h, fill, bytes, when, learnOutputs, outputName } from './ui.js';
 
 export function exportView(main, { go }) {
   const lock = h('div.export-lock');
@@ -27,6 +19,8 @@ export function exportView(main, { go }) {
   const progress = h('section.panel.export-progress', { hidden: true });
   const history = h('div.export-history');
   let outputs = [];
+  // The groups the templates declare, with their names and hints: { name, title, hint }
+  let groupList = [];
   let icc;
   const chosen = new Set();
 
@@ -56,15 +50,17 @@ export function exportView(main, { go }) {
     const p = store.project;
     const byGroup = {};
     for (const o of outputs) (byGroup[o.group] ??= []).push(o);
-    fill(groups, Object.entries(GROUP_NAMES).map(([group, label]) => {
-      const members = (byGroup[group] ?? []).filter((o) => o.default);
+    fill(groups, groupList.map(({ name: group, title: label, hint }) => {
+      // As --only takes a group: its default outputs, or all of them when none is a default.
+      const all = byGroup[group] ?? [];
+      const members = all.some((o) => o.default) ? all.filter((o) => o.default) : all;
       const box = h('input', { type: 'checkbox', name: 'group', value: group, checked: members.length > 0 && members.every((o) => chosen.has(o.name)) });
       box.indeterminate = !box.checked && members.some((o) => chosen.has(o.name));
       box.addEventListener('change', () => {
         for (const o of members) (box.checked ? chosen.add(o.name) : chosen.delete(o.name));
         renderChoices();
       });
-      return h('label.group-choice', box, h('span.group-name', label), h('span.group-hint', `${GROUP_HINTS[group]}${group === 'card' ? `（${members.length} 张）` : ''}`));
+      return h('label.group-choice', box, h('span.group-name', label), h('span.group-hint', `${hint}${members.some((o) => o.figure) ? `（${members.length} 张）` : ''}`));
     }));
     fill(more, outputs.map((o) => {
       const box = h('input', { type: 'checkbox', name: 'output', value: o.name, checked: chosen.has(o.name) });
@@ -178,9 +174,11 @@ export function exportView(main, { go }) {
     cmyk.checked = last.cmyk;
     if (last.icc) { icc = last.icc; fill(iccNote, '✓ 上次的配置文件'); }
   }
-  request('GET', `${projectPath(p.id)}/outputs`).then(({ outputs: all }) => {
-    outputs = all;
-    for (const name of last?.only ?? all.filter((o) => o.group === 'briefing' || o.group === 'gongwen').map((o) => o.name)) if (all.some((o) => o.name === name)) chosen.add(name);
+  request('GET', `${projectPath(p.id)}/outputs`).then(({ outputs: all, groups: declared }) => {
+    outputs = learnOutputs(all);
+    groupList = declared;
+    // The first export: the documents (the briefings), as the person most often needs them.
+    for (const name of last?.only ?? all.filter((o) => o.multipage && o.default).map((o) => o.name)) if (all.some((o) => o.name === name)) chosen.add(name);
     renderChoices();
   });
   renderLock(p);

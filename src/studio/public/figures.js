@@ -313,7 +313,7 @@ export function figuresView(main, { focus, go }) {
       return;
     }
     // A screen image of 1080 px is 1080 / 72 inches: 1440 CSS px, as Chrome lays the card out.
-    const output = { name: `card-${f.id}-square`, kind: 'card', width: 1440, height: 1440 };
+    const output = { name: `card-${f.id}-square`, width: 1440, height: 1440 };
     card = new Preview(output, { width: Math.min(240, cardBox.clientWidth || 240) });
     fill(cardTitle, `卡片预览：${f.fields.label}`);
     fill(cardBox, card.el);

@@ -50,8 +50,8 @@ export class Preview {
         }
         let height = this.output.height;
         // A briefing flows as one long page on screen: set it on a sheet with the print margins' look.
-        if (this.output.kind === 'briefing') win.document.body.style.margin = '22mm auto 24mm';
-        if (this.output.autoHeight || this.output.kind === 'briefing') {
+        if (this.output.multipage) win.document.body.style.margin = '22mm auto 24mm';
+        if (this.output.autoHeight || this.output.multipage) {
           height = Math.max(this.output.height, win.document.documentElement.scrollHeight);
           frame.style.height = `${height}px`;
         }

@@ -4,7 +4,7 @@
 
 import { request, store, projectPath } from './api.js';
 import { Preview, previewUrl, fieldFor } from './frames.js';
-import { h, fill, GROUP_NAMES, outputName } from './ui.js';
+import { h, fill, learnOutputs, outputName } from './ui.js';
 
 const THUMB = 168;
 
@@ -15,6 +15,7 @@ export function previewView(main, { go }) {
   const open = h('div.large-actions');
   const warnings = h('div.warnings');
   let outputs = [];
+  let groupTitles = {};
   let chosen = 'briefing';
   const previews = new Map();
   let big;
@@ -69,9 +70,9 @@ export function previewView(main, { go }) {
     const groups = {};
     for (const o of outputs) (groups[o.group] ??= []).push(o);
     fill(thumbs, Object.entries(groups).map(([group, list]) => h('div.thumb-group',
-      h('h3', GROUP_NAMES[group] ?? group),
+      h('h3', groupTitles[group] ?? group),
       h('div.thumb-row', list.map((o) => {
-        const preview = new Preview(o, { width: THUMB, clip: o.kind === 'briefing' ? 1123 : o.autoHeight ? 1920 : undefined });
+        const preview = new Preview(o, { width: THUMB, clip: o.multipage ? 1123 : o.autoHeight ? 1920 : undefined });
         previews.set(o.name, preview);
         preview.load(previewUrl(p.id, o.name, p.version)).then((problems) => {
           if (problems) found.set(o.name, problems);
@@ -85,7 +86,9 @@ export function previewView(main, { go }) {
 
   const load = async () => {
     const p = store.project;
-    const { outputs: all } = await request('GET', `${projectPath(p.id)}/outputs`);
+    const { outputs: all, groups } = await request('GET', `${projectPath(p.id)}/outputs`);
+    learnOutputs(all);
+    groupTitles = Object.fromEntries(groups.map((g) => [g.name, g.title]));
     // The big posters and boards are the same design at other sizes: shown on request in the export.
     outputs = all.filter((o) => o.default);
     renderThumbs();

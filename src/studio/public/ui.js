@@ -91,33 +91,22 @@ export const KINDS = {
 /** The qualifiers the data may use (src/data/qualifiers.ts), in the order people think of them. */
 export const QUALIFIERS = ['近', '将近', '接近', '约', '大约', '左右', '上下', '超过', '逾', '突破', '至少', '不少于', '不低于', '以上', '余', '多', '有余', '不足', '不到', '不超过', '不高于', '最多', '以下', '以内', '仅有', '仅占', '只有', '仅', '达到'];
 
-/** The outputs by group, as the page names them. */
-export const GROUP_NAMES = { briefing: '工作通报', gongwen: '公文', poster: '海报', wechat: '微信图片', card: '数据卡片' };
+/** The outputs' titles, as the templates give them (learnOutputs, from GET …/outputs). */
+const OUTPUT_TITLES = new Map();
 
-export const OUTPUT_NAMES = {
-  briefing: '工作通报（PDF）',
-  'briefing-gongwen': '公文（PDF）',
-  'poster-a3': '海报 A3',
-  'poster-a2': '海报 A2',
-  'poster-a1': '海报 A1',
-  'poster-a0': '海报 A0',
-  'board-600x800': '展板 60×80 cm',
-  'board-1200x2000': '展板 1.2×2 m',
-  'board-2000x3000': '展板 2×3 m',
-  'wechat-cover': '微信封面（横）',
-  'wechat-square': '微信封面（方）',
-  'wechat-long': '微信长图',
-};
+/** Remember the titles of the outputs the server lists: the templates' front matter names them. */
+export function learnOutputs(outputs) {
+  for (const o of outputs) OUTPUT_TITLES.set(o.name, o);
+  return outputs;
+}
 
-/** An output's name in words: 卡片·近40%（方） for card-fig-1-square. */
+/** An output's name in words: 卡片 近40%（方） for card-fig-1-square ({figure} in a title is the figure's label). */
 export function outputName(name, project) {
-  if (OUTPUT_NAMES[name]) return OUTPUT_NAMES[name];
-  const m = /^card-(.+)-(square|portrait)$/.exec(name);
-  if (m) {
-    const f = project?.figures.find((x) => x.id === m[1]);
-    return `卡片 ${f?.fields.label || m[1]}（${m[2] === 'square' ? '方' : '竖'}）`;
-  }
-  return name;
+  const o = OUTPUT_TITLES.get(name);
+  if (!o) return name;
+  if (!o.figure) return o.title;
+  const f = project?.figures.find((x) => x.id === o.figure);
+  return o.title.replace('{figure}', f?.fields.label || o.figure);
 }
 
 /** The document's fields, as the page labels them, with a hint each. */
