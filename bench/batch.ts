@@ -1,35 +1,96 @@
-// npm run bench:batch: what rendering pages at once over the one browser buys a batch.
-// Runs the example sheet (3 rows, poster-a3 + wechat-square each) with 1, 2 and 3 pages at
-// once, alternating, in one run, and prints the times and ratios.
+// npm run bench:batch: a batch of the example sheet grown to N rows (default 100), briefing and a card
+// per row. Prints rows per second and the memory of node and Chrome (RSS of this process's tree) at
+// row 20 and at the last row, for one browser with two pages at once, and for two browsers (the
+// sheet in two halves, side by side) with a page each.
+//
+//   node --import tsx bench/batch.ts [ROWS]
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { batch } from '../src/jobs/batch.js';
 import { TEMPLATES_DIR } from '../src/index.js';
+import { treeRssMb } from './proc.js';
 
-const ROUNDS = Number(process.argv[2] ?? 2);
-const AT_ONCE = [1, 2, 3];
-const out = mkdtempSync(join(tmpdir(), 'shushuo-bench-batch-'));
-const quiet = { write: () => true, isTTY: false };
+const SHEET = 'examples/batch/counties.csv';
+const BASE = 'examples/batch/county-base.yaml';
+const TEMPLATE = 'briefing,card-village-branches-square';
 
-async function run(atOnce: number): Promise<number> {
-  const result = await batch({
-    data: 'examples/batch/counties.csv', base: 'examples/batch/county-base.yaml', template: 'poster-a3,wechat-square',
-    out: join(out, String(atOnce)), templatesDir: TEMPLATES_DIR, atOnce, stream: quiet,
-  });
+/** The example sheet's rows, repeated with names of their own, `rows` in all. */
+function grownSheet(rows: number, dir: string, from = 0): string {
+  const [header, ...examples] = readFileSync(SHEET, 'utf8').trim().split('\n');
+  const lines = [header!];
+  for (let i = from; i < from + rows; i++) {
+    const example = examples[i % examples.length]!;
+    const name = example.split(',')[0]!;
+    lines.push(example.replaceAll(name, `${name}${i + 1}号`));
+  }
+  const file = join(dir, `sheet-${from}-${rows}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+interface BatchRun {
+  seconds: number;
+  /** RSS of node and Chrome in MB when row 20 and the last row were done */
+  at20: number;
+  atEnd: number;
+}
+
+async function run(sheet: string, out: string, atOnce: number, rows: number, memory: { at20: number; atEnd: number }): Promise<number> {
+  let done = 0;
+  const stream = {
+    isTTY: false,
+    write: (chunk: string) => {
+      for (const l of chunk.split('\n')) {
+        if (!/^✓ row /.test(l.trim())) continue;
+        done++;
+        if (done === Math.min(20, rows)) memory.at20 = treeRssMb();
+        if (done === rows) memory.atEnd = treeRssMb();
+      }
+      return true;
+    },
+  };
+  const result = await batch({ data: sheet, base: BASE, template: TEMPLATE, out, templatesDir: TEMPLATES_DIR, atOnce, stream });
   if (result.rows.some((r) => r.status !== 'rendered')) throw new Error(`bench: expected every row rendered, received\n${result.summary}`);
   return result.seconds;
 }
 
-try {
-  await run(2); // warm the file cache and the converted fonts
-  const times = new Map<number, number[]>(AT_ONCE.map((n) => [n, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const n of AT_ONCE) times.get(n)!.push(await run(n));
-  const best = (n: number) => Math.min(...times.get(n)!);
-  console.log(`batch of examples/batch/counties.csv (3 rows × poster-a3 + wechat-square), best of ${ROUNDS} rounds each`);
-  for (const n of AT_ONCE) console.log(`  ${n} page${n === 1 ? ' ' : 's'} at once: ${best(n).toFixed(2)} s`);
-  for (const n of AT_ONCE.slice(1)) console.log(`  ratio (1 at once / ${n} at once): ${(best(1) / best(n)).toFixed(2)}×`);
-} finally {
-  rmSync(out, { recursive: true, force: true });
+export async function runBatchBench(options: { rows: number }): Promise<void> {
+  const { rows } = options;
+  const dir = mkdtempSync(join(tmpdir(), 'shushuo-bench-batch-'));
+  try {
+    const whole = grownSheet(rows, dir);
+    const halves = [grownSheet(Math.ceil(rows / 2), dir), grownSheet(Math.floor(rows / 2), dir, Math.ceil(rows / 2))];
+    await run(grownSheet(4, dir, 1000), join(dir, 'warm'), 2, 4, { at20: 0, atEnd: 0 }); // the file cache, the converted fonts
+
+    const one: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
+    const t0 = performance.now();
+    await run(whole, join(dir, 'one'), 2, rows, one);
+    one.seconds = (performance.now() - t0) / 1000;
+
+    const two: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
+    const m = [{ at20: 0, atEnd: 0 }, { at20: 0, atEnd: 0 }];
+    const t1 = performance.now();
+    await Promise.all(halves.map((sheet, i) => run(sheet, join(dir, `two-${i}`), 1, i === 0 ? Math.ceil(rows / 2) : Math.floor(rows / 2), m[i]!)));
+    two.seconds = (performance.now() - t1) / 1000;
+    // Both batches run in this process: the tree holds both browsers.
+    two.at20 = Math.max(m[0]!.at20, m[1]!.at20);
+    two.atEnd = Math.max(m[0]!.atEnd, m[1]!.atEnd);
+
+    const say = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
+    console.log(`batch: ${rows} rows of ${SHEET}, ${TEMPLATE} each`);
+    for (const [label, r] of [['one browser, two pages at once', one], ['two browsers, a page each', two]] as const) {
+      const rate = rows / r.seconds;
+      const growth = (r.atEnd - r.at20) / r.at20;
+      say(label, `${r.seconds.toFixed(1)} s, ${rate.toFixed(2)} rows/s (goal ≥ 4: ${rate >= 4 ? 'met' : 'NOT met'})`);
+      say('  RSS node + Chrome at row 20 → last row', `${r.at20.toFixed(0)} → ${r.atEnd.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%; goal within 10%: ${Math.abs(growth) <= 0.1 ? 'met' : 'NOT met'})`);
+    }
+    say('ratio (two browsers / one browser), time', `${(two.seconds / one.seconds).toFixed(2)}×`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runBatchBench({ rows: Number(process.argv[2] ?? 100) });

@@ -6,7 +6,7 @@
 //
 // --keep writes the PNGs to DIR; --tile forces bands of PX rows.
 
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { findBrowser } from '../src/chrome/browser.js';
@@ -18,6 +18,7 @@ import { OUTPUTS, pixelSize, type OutputSpec } from '../src/view/outputs.js';
 import { Renderer } from '../src/chrome/render.js';
 import { renderHtml } from '../src/view/templates.js';
 import { buildView } from '../src/view/views.js';
+import { processTree, pss, status } from './proc.js';
 
 const SIZES = {
   'a0-300': { widthMm: 841, heightMm: 1189, dpi: 300 },
@@ -43,51 +44,11 @@ const { path } = await findBrowser();
 const mmToPx = (mm: number) => (mm / 25.4) * 96;
 const MB = (kb: number) => `${(kb / 1024).toFixed(0).padStart(5)} MB`;
 
-/** VmRSS (or another field) of a process in kB; 0 when it is gone. */
-function status(pid: number, field = 'VmRSS'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Proportional set size in kB: shared pages split between the processes that share them. */
-function pss(pid: number): number {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Dark pixels in the last tenth of the rows: the footer sits there, so none means a white capture. */
 async function inkAtBottom(png: Uint8Array, width: number, height: number): Promise<number> {
   const top = Math.floor(height * 0.9);
   const { data } = await sharp(png, { limitInputPixels: false }).extract({ left: 0, top, width, height: height - top }).greyscale().raw().toBuffer({ resolveWithObject: true });
   return data.filter((v) => v < 128).length;
-}
-
-/** A process and all its descendants, from the parent pid in /proc/<pid>/stat. */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // gone between readdir and read
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
 }
 
 async function measure(name: SizeName): Promise<void> {

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { toPdfX } from './print/ghostscript.js';
 import { preflight } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
-import { missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
+import { fontFaceCss, missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
 import { finishPng, smallerFormats, thumbnail } from './image/image.js';
 import { galleryHtml, type GalleryItem } from './image/gallery.js';
 import { pixelSize, type OutputSpec } from './view/outputs.js';
 import { finishPdf, readPdfInfo } from './print/pdf.js';
-import { Renderer, RenderError } from './chrome/render.js';
+import { FONT_CSS_PATH, Renderer, RenderError } from './chrome/render.js';
 import { subsetFonts } from './fonts/subset.js';
 import { renderHtml } from './view/templates.js';
 import type { View } from './view/views.js';
@@ -28,6 +28,12 @@ export function pageHtmls(templatesDir: string, view: View, outputs: OutputSpec[
 }
 
 /**
+ * The role fonts' CSS as a page of a run links it: the renderer serves the rules (fontFaceCss) once,
+ * and Chrome keeps them parsed, instead of 0.7 MB of CSS in every page's HTML.
+ */
+export const LINKED_FONT_CSS = `@import url("${FONT_CSS_PATH}");`;
+
+/**
  * The run's one browser. It serves the role fonts cut to `text` (all the run's pages may draw; see
  * drawnText) and fails a page that draws a character its role's face lacks. `say` gets the cut's report.
  */
@@ -38,7 +44,7 @@ export async function launchRenderer(
 ): Promise<Renderer> {
   const subset = await subsetFonts(roleFontFiles(run.fonts), run.text);
   for (const line of subset.report) say(`font ${line}`);
-  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, coverage: roleCoverage(run.fonts, run.text), log });
+  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), log });
 }
 
 /** Run `work` over `items`, `atOnce` at a time (pages over the one browser). */
@@ -67,10 +73,19 @@ export interface PrintOptions {
 export async function renderOutput(renderer: Renderer, page: PageHtml, view: View, print: PrintOptions, out: string): Promise<ManifestEntry[]> {
   const { output } = page;
   const entries: ManifestEntry[] = [];
+  // What Chrome makes: a PDF and a PNG of the same HTML (no bleed) come from one load of the page.
+  const least = output.png ? pixelSize(output.page, output.png.dpi) : undefined;
+  const pdfPage = output.pdf ? { width: mmToPx(output.page.widthMm + 2 * print.bleedMm), height: mmToPx(output.page.heightMm + 2 * print.bleedMm), outline: output.outline } : undefined;
+  const pngTarget = output.png && least ? { widthPx: least.width, heightPx: least.height, dpi: output.png.dpi, autoHeight: output.autoHeight } : undefined;
+  const raws = pdfPage && pngTarget && page.pdfHtml === page.pngHtml
+    ? await renderer.render({ name: output.name, html: page.pdfHtml, pdf: pdfPage, png: pngTarget })
+    : {
+        ...(pdfPage ? await renderer.render({ name: output.name, html: page.pdfHtml, pdf: pdfPage }) : {}),
+        ...(pngTarget ? await renderer.render({ name: output.name, html: page.pngHtml, png: pngTarget }) : {}),
+      };
   if (output.pdf) {
     const { widthMm, heightMm } = output.page;
-    const job = { name: output.name, html: page.pdfHtml, width: mmToPx(widthMm + 2 * print.bleedMm), height: mmToPx(heightMm + 2 * print.bleedMm) };
-    const raw = await renderer.pdf(job, { outline: output.outline });
+    const raw = raws.pdf!;
     const { pdf: rgb, shrunk } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
       title: view.doc.fullTitle,
       author: view.doc.office,
@@ -95,23 +110,21 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
     entries.push({ file, bytes: pdf.byteLength, sha256: sha256(pdf), pages: info.pages, pageSize: { width: round2(info.width), height: round2(info.height), unit: 'pt' }, colour: print.cmyk ? 'CMYK PDF/X-3' : 'RGB' });
   }
   if (output.png) {
-    const least = pixelSize(output.page, output.png.dpi);
-    const job = { name: output.name, html: page.pngHtml, width: mmToPx(output.page.widthMm), height: mmToPx(output.page.heightMm) };
-    const raw = await renderer.png({ ...job, widthPx: least.width, heightPx: least.height, dpi: output.png.dpi, autoHeight: output.autoHeight });
+    const raw = raws.png!;
     const { width, height } = raw;
     const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
     const { png } = done;
     const file = `${output.name}.png`;
-    if (output.kind === 'wechat' && png.byteLength > WECHAT_MAX_BYTES) {
-      throw new RenderError(`${file}: expected at most 5 MB for WeChat, received ${mb(png.byteLength)} even compressed`);
+    if (output.maxBytes && png.byteLength > output.maxBytes.bytes) {
+      throw new RenderError(`${file}: expected at most ${output.maxBytes.label} for ${output.maxBytes.for}, received ${mb(png.byteLength)} even compressed`);
     }
     writeAtomic(join(out, file), png);
     const psnrDb = done.psnr === undefined ? undefined : Number.isFinite(done.psnr) ? Math.round(done.psnr * 10) / 10 : 99;
     entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi, png: { palette: done.palette, truecolourBytes: done.truecolourBytes, psnrDb } });
     print.log(`  ${file}: ${done.palette ? `palette ${mb(png.byteLength)}, full colour was ${mb(done.truecolourBytes)} (PSNR ${psnrDb} dB)` : `full colour ${mb(png.byteLength)}`}`);
-    // Screen images also come as JPEG and WebP where those are smaller.
-    if (output.kind === 'wechat' || output.kind === 'card') {
-      for (const alt of await smallerFormats(png)) {
+    // Screen images also come as JPEG and WebP where those are smaller (the template's alsoAs).
+    if (output.alsoAs) {
+      for (const alt of (await smallerFormats(png)).filter((a) => output.alsoAs!.includes(a.ext))) {
         const name = `${output.name}.${alt.ext}`;
         writeAtomic(join(out, name), alt.data);
         entries.push({ file: name, bytes: alt.data.byteLength, sha256: sha256(alt.data), pixels: { width, height } });
@@ -192,8 +205,6 @@ export function describeEntry(e: ManifestEntry): string {
 }
 
 export const PAGES_AT_ONCE = 2;
-/** WeChat refuses images over 5 MB. */
-const WECHAT_MAX_BYTES = 5 * 1024 * 1024;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const mmToPx = (mm: number) => (mm / 25.4) * 96;
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -15,7 +15,7 @@ import type { SpeechData } from '../data/types.js';
 import { fontFaceCss, type RoleFace } from '../fonts/fonts.js';
 import { begin, readManifest } from '../output/transaction.js';
 import { sha256, type ManifestEntry } from '../output/write.js';
-import { describeEntry, eachAtOnce, launchRenderer, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PageHtml } from '../pipeline.js';
+import { describeEntry, eachAtOnce, launchRenderer, LINKED_FONT_CSS, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PageHtml } from '../pipeline.js';
 import type { OutputSpec } from '../view/outputs.js';
 import { buildView, type View } from '../view/views.js';
 import { UserError } from '../errors.js';
@@ -136,7 +136,10 @@ export class Interrupted extends UserError {
 export async function runJob(session: Session, job: Job, onOutput: (e: OutputEvent) => void = () => undefined): Promise<JobResult> {
   const started = performance.now();
   const view = job.view ?? buildView(job.data);
-  const fontCss = fontFaceCss(session.options.fonts);
+  // Pages link the role fonts' CSS, which the renderer serves; the key holds the CSS itself.
+  const fontCss = LINKED_FONT_CSS;
+  const fontCssKey = fontCssKeys.get(session) ?? sha256(fontFaceCss(session.options.fonts));
+  fontCssKeys.set(session, fontCssKey);
   const print = { ...job.print, log: session.options.debug ?? (() => undefined) };
 
   // 1. The key of each output: what it shows (its HTML), how it is printed, and with what.
@@ -145,7 +148,7 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
   for (const output of job.outputs) {
     try {
       const [page] = pageHtmls(session.options.templatesDir, view, [output], fontCss, job.print.bleedMm);
-      pages.set(output.name, { page: page!, key: sha256(JSON.stringify([KEY_VERSION, engine, job.print, output, page!.pdfHtml, page!.pngHtml])) });
+      pages.set(output.name, { page: page!, key: sha256(JSON.stringify([KEY_VERSION, engine, fontCssKey, job.print, output, page!.pdfHtml, page!.pngHtml])) });
     } catch { /* reported when the output renders */ }
   }
 
@@ -235,6 +238,9 @@ function diskFull(err: unknown, out: string): DiskFull | undefined {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? ((err as { cause?: NodeJS.ErrnoException } | undefined)?.cause?.code);
   return code === 'ENOSPC' || code === 'EDQUOT' ? (err instanceof DiskFull ? err : new DiskFull(out, code, err)) : undefined;
 }
+
+/** The hash of a session's font CSS (some 0.7 MB, read from the font packages), once per session. */
+const fontCssKeys = new WeakMap<Session, string>();
 
 /** Bump when what an output's bytes depend on changes in a way the key does not see. */
 const KEY_VERSION = 1;

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { OutputSpec } from './outputs.js';
+import { templateBody } from './registry.js';
 import type { FigureView, View } from './views.js';
 
 /** The page as the template lays it out: the trim size plus the bleed on every side. */
@@ -56,7 +57,8 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
   } catch (err) {
     throw new Error(`template ${file}: cannot read it (${(err as Error).message})`, { cause: err });
   }
-  const template = hbs.compile(source, { strict: true, noEscape: false });
+  // The front matter declares the outputs (src/view/registry.ts); Handlebars compiles the rest.
+  const template = hbs.compile(templateBody(source), { strict: true, noEscape: false });
   const model: PageModel = {
     view,
     output,

@@ -1,0 +1,288 @@
+// The browser's life: launch Chrome over a pipe with a profile of its own, notice when it dies, and
+// end it (and remove its profile) whatever state it is in. Nothing here loads a page.
+
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { BrowserGone, RenderError } from './errors.js';
+
+/**
+ * A page up to this size is rastered as one tile. Chrome rasters a page in 256 px tiles that overlap by
+ * one pixel, and the row or column on a seam comes from one tile or its neighbour, which anti-alias an
+ * edge differently: measured with Chromium 156, captures of the same page differed on seam rows
+ * (every 254 px) wherever text or a path crossed one, by up to 44 levels, in 13 of 15 portrait cards
+ * over four captures. One tile has no seam. 8192 × 8704 px × 4 bytes stays well under Chrome's 512 MB
+ * of tile memory (a bigger tile is never rastered: the capture comes back white); bigger pages keep
+ * small tiles, so a band of a banded capture needs only its own tiles.
+ */
+export const ONE_TILE_PX = { width: 8192, height: 8704 };
+
+export const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--font-render-hinting=none',
+  `--max-untiled-layer-width=${ONE_TILE_PX.width}`,
+  `--max-untiled-layer-height=${ONE_TILE_PX.height}`,
+];
+
+/** Profile folders in the OS temp dir are named for the process that owns them: shushuo-chrome-<pid>-XXXXXX. */
+const PROFILE_PREFIX = 'shushuo-chrome-';
+const PROFILE = /^shushuo-chrome-(\d+)-[A-Za-z0-9]{6}$/;
+/** Before the pid was in the name (shushuo 0.1): the owner is told by Chrome's SingletonLock (host-pid). */
+const LEGACY_PROFILE = /^shushuo-chrome-[A-Za-z0-9]{6}$/;
+/** Time Chrome gets to close by itself before it is killed. */
+const CLOSE_GRACE_MS = 3_000;
+/** Time to wait for the browser process's exit status once its pipe has closed. */
+const EXIT_WAIT_MS = 2_000;
+
+/** Whether a process with this id is alive (or exists under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Remove a folder; a failure is returned, never thrown (cleanup must not hide the error that matters). */
+function removeFolder(dir: string): Error | undefined {
+  try {
+    // Chrome may still be writing into it for a moment after it was killed: ENOTEMPTY, retried.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/**
+ * Remove the browser profiles of runs that are gone: shushuo-chrome-<pid>-XXXXXX in `dir` whose
+ * process is dead (a run that was killed before it could clean up). A live process's profile is kept,
+ * and so is anything whose owner cannot be told. Returns the folders removed.
+ */
+export function sweepStaleProfiles(dir: string = tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = PROFILE.exec(name);
+    const folder = join(dir, name);
+    let stale = false;
+    if (m) stale = Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    else if (LEGACY_PROFILE.test(name)) stale = legacyStale(folder);
+    if (stale && !removeFolder(folder)) removed.push(folder);
+  }
+  return removed;
+}
+
+/** A profile of shushuo 0.1: stale when its Chrome (SingletonLock → host-pid) is dead on this host. */
+function legacyStale(folder: string): boolean {
+  try {
+    const m = /^(.*)-(\d+)$/.exec(readlinkSync(join(folder, 'SingletonLock')));
+    return !!m && m[1] === hostname() && !alive(Number(m[2]));
+  } catch {
+    return false;
+  }
+}
+
+/** How the browser process ended, for messages. */
+function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): string {
+  if (exit?.signal) return `the browser process exited with signal ${exit.signal}`;
+  if (exit && exit.code !== null) return `the browser process exited with code ${exit.code}`;
+  return 'the connection to the browser closed';
+}
+
+/** One Chrome process and its profile, from launch to close. */
+export class Chrome {
+  /** Set when the browser disconnected without close(): every page is gone. */
+  #gone: BrowserGone | undefined;
+  /** Resolves with the reason once the browser is gone (its exit status, or what is known after EXIT_WAIT_MS). */
+  readonly goneReason: Promise<string>;
+  #setGone!: (reason: string) => void;
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #removeOnExit = () => void removeFolder(this.profileDir);
+
+  private constructor(
+    private readonly browser: Browser,
+    /** The profile folder (in the OS temp dir, named shushuo-chrome-<pid>-XXXXXX). */
+    readonly profileDir: string,
+    private readonly log: (line: string) => void,
+    /** Names of what is being rendered now, for the message when Chrome stops. */
+    private readonly inFlight: () => string[],
+  ) {
+    this.goneReason = new Promise((resolve) => (this.#setGone = resolve));
+    const proc = browser.process();
+    proc?.once('exit', (code, signal) => (this.#exit = { code, signal }));
+    browser.once('disconnected', () => this.#disconnected());
+    // Chrome ends with its pipe when node dies, whatever kills it; its profile is removed on a normal
+    // exit (puppeteer kills Chrome on exit first), and otherwise by the next run's sweep.
+    process.once('exit', this.#removeOnExit);
+  }
+
+  /**
+   * Launch Chrome over a pipe: when this process dies, even by SIGKILL, the pipe closes and Chrome
+   * exits with it (over the WebSocket, 10 Chrome processes outlived a SIGKILLed run). Stale profiles
+   * of runs that died are removed first.
+   */
+  static async launch(options: { browserPath: string; args: string[]; log: (line: string) => void; inFlight: () => string[] }): Promise<Chrome> {
+    sweepStaleProfiles();
+    const profileDir = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+    try {
+      const browser = await puppeteer.launch({
+        executablePath: options.browserPath,
+        headless: true,
+        pipe: true,
+        // Ctrl-C and SIGTERM are the run's to handle: it stops after the pages rendering, commits, then closes Chrome.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        userDataDir: profileDir,
+        args: [...LAUNCH_ARGS, ...options.args],
+        // Each page's size is set by the renderer on its own CDP session (see page.ts).
+        defaultViewport: null,
+        // Chrome's own temporary files (org.chromium.Chromium.*) go inside the profile, and go with it.
+        env: process.platform === 'linux' ? { ...process.env, TMPDIR: profileDir } : process.env,
+      });
+      return new Chrome(browser, profileDir, options.log, options.inFlight);
+    } catch (err) {
+      removeFolder(profileDir);
+      throw new RenderError(`could not start the browser at ${options.browserPath}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.browser.process()?.pid;
+  }
+
+  get connected(): boolean {
+    return this.browser.connected;
+  }
+
+  /** Set once Chrome has stopped by itself (crashed or killed). */
+  get gone(): BrowserGone | undefined {
+    return this.#gone;
+  }
+
+  /**
+   * A tab in a window of its own: a warm tab that shares a window with a newer one is hidden, gets no
+   * frames, and its capture waited minutes for one (measured: 158 s, two pages at once).
+   */
+  newPage(): Promise<Page> {
+    return this.browser.newPage({ type: 'window' });
+  }
+
+  /** The error a page operation of `name` rejects with once the browser is gone. */
+  async goneFor(name: string, started: boolean): Promise<BrowserGone> {
+    const reason = await this.goneReason;
+    return new BrowserGone(started ? `${name}: Chrome stopped while rendering it (${reason})` : `${name}: not rendered, Chrome had stopped (${reason})`, { cause: this.#gone });
+  }
+
+  #disconnected(): void {
+    if (this.#closing) return;
+    const settle = () => {
+      const reason = describeExit(this.#exit);
+      const names = this.inFlight();
+      const what = names.length === 0 ? 'Chrome stopped' : `${names.join(', ')}: Chrome stopped while rendering ${names.length === 1 ? 'it' : 'them'}`;
+      this.#gone = new BrowserGone(`${what} (${reason})`);
+      this.#setGone(reason);
+    };
+    const proc = this.browser.process();
+    if (this.#exit || !proc || proc.exitCode !== null || proc.signalCode !== null) {
+      if (!this.#exit && proc) this.#exit = { code: proc.exitCode, signal: proc.signalCode };
+      return settle();
+    }
+    // The pipe closed first: the exit status follows within moments (or Chrome hangs, and is killed).
+    this.#gone = new BrowserGone(`Chrome stopped (${describeExit(undefined)})`);
+    const timer = setTimeout(() => {
+      killGroup(proc.pid);
+      settle();
+    }, EXIT_WAIT_MS);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      settle();
+    });
+  }
+
+  /**
+   * End the browser, whatever state it is in: ask it to close, kill it if it has not within a few
+   * seconds, and remove its profile. Never throws: a cleanup error must not replace the error of the run.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  async #close(): Promise<void> {
+    const proc = this.browser.process();
+    const running = () => !!proc && proc.exitCode === null && proc.signalCode === null;
+    const exited = running() ? new Promise<void>((resolve) => proc!.once('exit', () => resolve())) : Promise.resolve();
+    try {
+      if (this.browser.connected) await withTimeout(this.browser.close(), CLOSE_GRACE_MS);
+    } catch {
+      // closed by force below
+    }
+    if (running()) {
+      killGroup(proc!.pid);
+      await withTimeout(exited, CLOSE_GRACE_MS).catch(() => undefined);
+    }
+    // Chrome's helpers (renderers, GPU, utilities) may outlive a browser that was killed, and write
+    // into the profile while it is removed (ENOTEMPTY): end the whole group before removing it.
+    await endGroup(proc?.pid);
+    const failed = removeFolder(this.profileDir);
+    if (failed) this.log(`could not remove the browser profile ${this.profileDir} (${failed.message}); the next run removes it`);
+    process.off('exit', this.#removeOnExit);
+  }
+}
+
+/** Kill a browser and its helpers (puppeteer starts it as the leader of its own process group). */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Kill what is left of a browser's process group. SIGKILL cannot be caught, so they stop at once; they
+ * are not waited for (an orphan may stay a zombie where init does not reap it, and never "exit").
+ */
+async function endGroup(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    return; // nothing left
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** The promise, or a rejection after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
