@@ -23,6 +23,8 @@ const TOOLS: Record<string, string> = {
   pdftotext: 'poppler-utils',
   pdftoppm: 'poppler-utils',
   gs: 'ghostscript',
+  // The render service across machines (shushuo serve --queue, shushuo worker) and its tests.
+  'redis-server': 'redis-server',
 };
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -18,7 +18,9 @@ import { buildView } from '../view/views.js';
 import { writeAtomic } from '../output/write.js';
 import { lockFolder, readManifest } from '../output/transaction.js';
 import { Interrupted, runJob, Session } from './run.js';
-import { checkRunOptions } from './options.js';
+import { checkRunOptions, checkSheetFile } from './options.js';
+import { quote, usageError } from '../errors.js';
+import { TEMPLATES_DIR } from '../view/registry.js';
 
 export interface BatchOptions {
   /** The sheet: .csv or .xlsx, a row per set of outputs */
@@ -27,8 +29,8 @@ export interface BatchOptions {
   base: string;
   /** Output names or groups, e.g. poster-a3 or poster (see templateOutputs) */
   template: string;
-  /** Each row's files go to <out>/<row name>/ */
-  out: string;
+  /** Each row's files go to <out>/<row name>/ (default output/<sheet name>) */
+  out?: string;
   /** XLSX: the sheet to read (default: the first) */
   sheet?: string;
   fonts?: Partial<Record<Role, string>>;
@@ -37,7 +39,8 @@ export interface BatchOptions {
   cmyk?: boolean;
   icc?: string;
   browser?: string;
-  templatesDir: string;
+  /** The templates folder (default: the project's) */
+  templatesDir?: string;
   /** Pages rendered at once over the one browser */
   atOnce?: number;
   /** Where the progress bar and row results go (stderr in the CLI) */
@@ -48,6 +51,8 @@ export interface BatchOptions {
   force?: boolean;
   /** Stop (Ctrl-C): the rows done are committed, batch.json says which are not */
   signal?: AbortSignal;
+  /** Runs each row's job (default runJob; batch --queue: on the BullMQ workers, src/service/batch-queue.ts) */
+  runJob?: typeof runJob;
 }
 
 export interface BatchRow {
@@ -71,9 +76,14 @@ export interface BatchResult {
   stopped?: Error;
 }
 
-export async function batch(options: BatchOptions): Promise<BatchResult> {
+export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
+  const options = { ...batchOptions, out: batchOptions.out ?? defaultBatchOut(batchOptions.data), templatesDir: batchOptions.templatesDir ?? TEMPLATES_DIR };
   const say = (line: string) => options.stream.write(`${line}\n`);
+  if (options.sheet !== undefined && !['.xlsx', '.xls'].includes(extname(options.data).toLowerCase())) {
+    throw usageError({ field: '--sheet', expected: 'an .xlsx or .xls workbook in --data, whose sheet it names', received: `${quote(options.data)}, which has no sheets`, hint: 'leave --sheet out for a CSV' });
+  }
+  await checkSheetFile(options.data);
   await checkRunOptions(options);
 
   // The base data file must be valid on its own; rows only change its fields.
@@ -121,7 +131,7 @@ export async function batch(options: BatchOptions): Promise<BatchResult> {
         return;
       }
       await lock();
-      const job = await runJob(session, {
+      const job = await (options.runJob ?? runJob)(session, {
         data: row.data,
         outputs,
         out: join(options.out, row.name),
@@ -237,7 +247,8 @@ function rowSourceProblems(r: RowData, columns: Column[], sheetDir: string, shee
   }
   for (const check of verifyFigures(r.data!, text, cell).filter((c) => !c.ok)) {
     const fragment = columns.find((c) => c.header === `figures.${check.id}.fragment`);
-    for (const p of check.problems) problems.push(`${where}, ${fragment ? `column ${fragment.letter} ${fragment.header}` : `figures.${check.id}.fragment`}: ${p.replace(/^fragment: /, '')}`);
+    // Every difference is the fragment's cell's to put right; one that is not the words themselves says which field.
+    for (const d of check.differences) problems.push(`${where}, ${fragment ? `column ${fragment.letter} ${fragment.header}` : `figures.${check.id}.fragment`}: ${d.field === 'fragment' ? '' : `${d.field}: `}${d.message}`);
   }
   return problems;
 }
