@@ -200,7 +200,7 @@ function firstPageImage(pdf: string): Buffer | undefined {
 export function describeEntry(e: ManifestEntry): string {
   const size = `${(e.bytes / 1024 / 1024).toFixed(2)} MB`;
   if (e.pages) return `(${e.pages} pages, ${size})`;
-  if (e.pixels) return `(${e.pixels.width}×${e.pixels.height} px @ ${e.dpi} dpi, ${size})`;
+  if (e.pixels) return `(${e.pixels.width}×${e.pixels.height} px${e.dpi ? ` @ ${e.dpi} dpi` : ''}, ${size})`;
   return `(${size})`;
 }
 

@@ -133,14 +133,17 @@ describe('a page captured in bands equals the page captured whole', { timeout: 2
     assert.ok(ok, `tiled vs whole: ${differing} pixels differ, by up to ${maxDiff} (ink across the seams at ${seams.join(', ')}: ${inkAtSeams.join(', ')} px); see ${OUT}/seams-diff.png`);
   });
 
-  it('finishPng stitches the bands into a PNG at the exact size, with the dpi stored, palette only when visually lossless', async () => {
+  it('finishPng stitches the bands into a PNG at the exact size, with the dpi stored, palette only for screen images and when visually lossless', async () => {
     const done = await finishPng(tiled, { width, height, dpi: DPI }, output.name);
     const png = done.png;
     const meta = await sharp(png).metadata();
-    assert.deepEqual([meta.width, meta.height, Math.round(meta.density ?? 0), meta.isPalette], [width, height, DPI, done.palette]);
-    // Flat artwork: the palette wins, and is visually lossless.
-    assert.equal(done.palette, true, `palette PSNR ${done.psnr} dB`);
-    assert.ok(done.psnr! >= 40 && png.byteLength < done.truecolourBytes);
+    assert.deepEqual([meta.width, meta.height, Math.round(meta.density ?? 0), meta.isPalette], [width, height, DPI, false]);
+    // A print proof stays full colour; the same pixels as a screen image (72 dpi) become a palette image: flat artwork, visually lossless.
+    assert.equal(done.palette, false);
+    const screen = await finishPng(tiled, { width, height, dpi: 72 }, output.name);
+    assert.equal(screen.palette, true, `palette PSNR ${screen.psnr} dB`);
+    assert.ok(screen.psnr! >= 40 && screen.png.byteLength < screen.truecolourBytes);
+    assert.equal((await sharp(screen.png).metadata()).isPalette, true);
     mkdirSync(OUT, { recursive: true });
     writeFileSync(`${OUT}/tiled.png`, png);
   });

@@ -14,6 +14,11 @@ export interface PngInfo {
 
 /** Images up to this size are also tried as a palette PNG; bigger ones stay full colour, so memory stays bounded. */
 export const PALETTE_MAX_PIXELS = 40_000_000;
+/**
+ * Screen images (72 dpi: WeChat, cards) are tried as a palette PNG, where bytes count. Print proofs stay
+ * full colour: quantising the 35 MP A2 poster took some 7 s to save 0.1–0.5 MB of a file no one sends.
+ */
+export const PALETTE_MAX_DPI = 96;
 /** A palette is kept only when it is visually lossless: PSNR against the full-colour pixels at least this. */
 export const PALETTE_MIN_PSNR = 40;
 
@@ -34,15 +39,15 @@ export interface FinishedPng {
  */
 export async function finishPng(capture: PngCapture, want: PngInfo, name: string): Promise<FinishedPng> {
   const image = (await stitched(capture, want, name)).removeAlpha().withMetadata({ density: want.dpi });
-  if (want.width * want.height > PALETTE_MAX_PIXELS) {
+  if (want.width * want.height > PALETTE_MAX_PIXELS || want.dpi > PALETTE_MAX_DPI) {
     const full = await image.png({ compressionLevel: 9 }).toBuffer();
     return { png: full, palette: false, truecolourBytes: full.byteLength };
   }
   // Compared at zlib level 6: level 9 took 12× as long for 1–3% fewer bytes (a card: 118 ms against
-  // 10 ms). The palette's quantiser at effort 1 made files within 0.5% of effort 7's in half the time;
-  // the PSNR check below holds its quality either way.
+  // 10 ms). The quantiser at effort 4 made the same sizes as effort 7 (effort 1: the long image 30%
+  // bigger, at 10 dB less PSNR); the PSNR check below holds its quality either way.
   const full = await image.png({ compressionLevel: 6 }).toBuffer();
-  const palette = await sharp(full).withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 1, compressionLevel: 9 }).toBuffer();
+  const palette = await sharp(full).withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 4, compressionLevel: 9 }).toBuffer();
   const psnr = await psnrOf(full, palette);
   const better = palette.byteLength < full.byteLength && psnr >= PALETTE_MIN_PSNR;
   if (better) return { png: palette, palette: true, truecolourBytes: full.byteLength, psnr };
