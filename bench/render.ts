@@ -128,7 +128,7 @@ async function pageBenches(): Promise<void> {
         line('full pipeline (+ pdf-lib, preflight, sharp)', s(t.full! / 1000));
         line('print + capture, page already loaded (floor)', s(t.floor! / 1000));
         ratio('Chrome part / floor', t.chrome!, t.floor!, 1.5);
-        line('full / floor', `${(t.full! / t.floor!).toFixed(2)}×  (sharp's palette and level-9 PNG of 35 MP are the rest)`);
+        line('full / floor', `${(t.full! / t.floor!).toFixed(2)}×  (sharp's level-9 PNG of 35 MP is most of the rest)`);
       } else {
         const { width, height } = pixelSize(output.page, output.png!.dpi);
         const target = { widthPx: width, heightPx: height, dpi: output.png!.dpi };
@@ -140,7 +140,7 @@ async function pageBenches(): Promise<void> {
         line('  of it in Chrome: load, checks, capture', ms(t.chrome!));
         line('capture only, page already loaded (floor)', ms(t.floor!));
         ratio('full / floor', t.full!, t.floor!, 2.5);
-        line('Chrome part / floor', `${(t.chrome! / t.floor!).toFixed(2)}×  (the rest: sharp's palette PNG at effort 7, level-9 PNG, PSNR, JPEG and WebP)`);
+        line('Chrome part / floor', `${(t.chrome! / t.floor!).toFixed(2)}×  (the rest: sharp: a zlib-6 PNG, the palette PNG at effort 4, PSNR, JPEG and WebP tries)`);
       }
     }
   } finally {
