@@ -187,7 +187,8 @@ describe('shushuo serve: the render API, embedded queue', { timeout: 150_000 }, 
   });
 
   it('answers 429 with Retry-After when the queue is full, and 503 for a request that waited past its limit', async () => {
-    const long = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['poster-a3'] });
+    // A job that takes well over the 2 s the next request may wait: the A2 poster as CMYK through Ghostscript.
+    const long = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['poster-a2'], options: { cmyk: true } });
     assert.equal(long.status, 202);
     await until('the poster to start', async () => ((await call(base, 'GET', `/v1/renders/${long.json().id}`)).json().status === 'running' ? true : undefined));
     const waiting = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['wechat-cover'] });
@@ -196,7 +197,6 @@ describe('shushuo serve: the render API, embedded queue', { timeout: 150_000 }, 
     assert.equal(full.status, 429);
     assert.ok(Number(full.headers.get('retry-after')) >= 1);
     assert.equal(full.json().error, 'queue-full');
-    // The poster takes longer than the 2 s the next request may wait.
     const late = await until('the queue timeout', async () => {
       const a = await call(base, 'GET', `/v1/renders/${waiting.json().id}`);
       return a.status === 503 ? a : undefined;

@@ -164,7 +164,11 @@ export class ChromeKeeper {
       }
       await this.probe();
     } catch (err) {
-      this.problem = `the probe render failed: ${(err as Error).message}`;
+      // A Chrome that died under the probe is a crash, not a failed probe: its pipe may close a moment
+      // before the probe's page fails, so look again after a short wait.
+      let gone: Error | undefined = (err as Error).name === 'BrowserGone' ? (err as Error) : await this.session.gone();
+      if (!gone) gone = await new Promise<void>((done) => setTimeout(done, 500)).then(() => this.session.gone());
+      this.problem = gone ? `Chrome stopped: ${gone.message}` : `the probe render failed: ${(err as Error).message}`;
       await this.restart(this.problem).catch(() => undefined);
     } finally {
       this.probing = false;
