@@ -546,17 +546,7 @@ export interface ExtractedFigure {
   path: ExtractedSection[];
 }
 
-interface Draftable {
-  value: number;
-  written?: string;
-  unit: string;
-  qualifier?: string;
-  qualifierAt?: QualifierPlace;
-  kind: FigureKind;
-  trend?: 'up' | 'down';
-  from?: number;
-  fromWritten?: string;
-}
+type Draftable = Pick<ExtractedFigure, 'value' | 'written' | 'unit' | 'qualifier' | 'qualifierAt' | 'kind' | 'trend' | 'from' | 'fromWritten'>;
 
 interface Found extends Draftable {
   c: Candidate;

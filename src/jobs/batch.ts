@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { MAX_SPEECH_BYTES, readTextFile, TextFileError } from '../data/text.js';
 import { parseField, readDataFile, readYaml, validateRaw } from '../data/load.js';
 import { folderNameProblem, locate, mapColumns, rowData, rowPlace, SheetDataError, type Base, type Column, type RowData } from '../data/rows.js';
-import { resolveFonts, ROLE_STYLES, type Role, type RoleFace } from '../fonts/fonts.js';
+import { resolveFonts, ROLE_STYLES, type RoleFace } from '../fonts/fonts.js';
 import { drawnText } from '../fonts/subset.js';
 import { templateOutputs, type OutputSpec } from '../view/outputs.js';
 import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, writeGallery } from '../pipeline.js';
@@ -18,11 +18,11 @@ import { buildView } from '../view/views.js';
 import { writeAtomic } from '../output/write.js';
 import { lockFolder, readManifest } from '../output/transaction.js';
 import { Interrupted, runJob, Session } from './run.js';
-import { checkRunOptions, checkSheetFile } from './options.js';
+import { checkRunOptions, checkSheetFile, type RunOptions } from './options.js';
 import { quote, usageError } from '../errors.js';
 import { TEMPLATES_DIR } from '../view/registry.js';
 
-export interface BatchOptions {
+export interface BatchOptions extends RunOptions {
   /** The sheet: .csv or .xlsx, a row per set of outputs */
   data: string;
   /** The data file each row fills in */
@@ -33,16 +33,8 @@ export interface BatchOptions {
   out?: string;
   /** XLSX: the sheet to read (default: the first) */
   sheet?: string;
-  fonts?: Partial<Record<Role, string>>;
-  bleedMm?: number;
-  marks?: boolean;
-  cmyk?: boolean;
-  icc?: string;
-  browser?: string;
   /** The templates folder (default: the project's) */
   templatesDir?: string;
-  /** Pages rendered at once over the one browser */
-  atOnce?: number;
   /** Where the progress bar and row results go (stderr in the CLI) */
   stream: ProgressStream;
   /** Wait this long (ms) for another run writing the same folder */
