@@ -11,7 +11,7 @@ import { scaleLinear } from 'd3';
 import type { Figure } from '../data/types.js';
 import { formatFrom } from '../data/format.js';
 import { figureParts, figureRuns, type FigureStyle } from './figure-text.js';
-import { ASCENT, DESCENT, el, num, resolveTheme, runsWidth, svgDocument, textLine, textOn, wrapText, type BaseOptions, type Run } from './svg.js';
+import { ASCENT, el, num, resolveTheme, runsWidth, svgDocument, textLine, textOn, wrapText, type BaseOptions, type Run } from './svg.js';
 
 export interface FromToOptions extends BaseOptions {
   /** default 480 */

@@ -40,7 +40,6 @@ export interface StackedBarOptions extends BaseOptions {
 
 const PAD = 8;
 const INSET = 8;
-const LABEL_GAP = 14;
 const LEADER = 16;
 const SMALL = 13;
 

@@ -1,7 +1,7 @@
 // Stage 1: read a data file, validate it against the JSON Schema and the rules the
 // schema cannot express, and return the figures with their derived values filled in.
 
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseAllDocuments, parseDocument, isMap, isPair, isSeq, type Document, type Node } from 'yaml';
 import { formatNumber } from './format.js';
@@ -12,9 +12,9 @@ import { parseWritten } from './numerals.js';
 import { isApproximate, placesOf, qualifierWord, QUALIFIERS } from './qualifiers.js';
 import { CONTROL, escapeChar, readTextFile, TextFileError } from './text.js';
 import { UserError } from '../errors.js';
+import { SCHEMA_FILE } from '../paths.js';
 
-const require = createRequire(import.meta.url);
-export const schema = require('../../schema/shushuo-data.schema.json') as Record<string, unknown>;
+export const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
 
 export interface DataProblem {
   file: string;

@@ -6,14 +6,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FontFileError, rangeLookup, readSfnt } from './sfnt.js';
 import { quote } from '../errors.js';
+import { PROJECT_DIR } from '../paths.js';
 
 export { FontFileError } from './sfnt.js';
 
 const require = createRequire(import.meta.url);
-const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where the setup script puts the TrueType faces it converts (git-ignored). */
 export const FONTS_DIR = join(PROJECT_DIR, 'fonts');

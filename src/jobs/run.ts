@@ -8,7 +8,6 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { BrowserGone, type Renderer } from '../chrome/render.js';
 import { findBrowser } from '../chrome/browser.js';
 import type { SpeechData } from '../data/types.js';
@@ -19,8 +18,7 @@ import { describeEntry, eachAtOnce, launchRenderer, LINKED_FONT_CSS, PAGES_AT_ON
 import type { OutputSpec } from '../view/outputs.js';
 import { buildView, type View } from '../view/views.js';
 import { UserError } from '../errors.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { VERSION as version } from '../paths.js';
 
 export interface SessionOptions {
   fonts: RoleFace[];

@@ -4,7 +4,6 @@
 // copied from the shared store into the row's folder as a transaction, as runJob would commit them.
 
 import { copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { batch, type BatchOptions, type BatchResult } from '../jobs/batch.js';
 import type { Job, JobResult } from '../jobs/run.js';
@@ -15,8 +14,7 @@ import { DEFAULT_STORE } from './index.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { canonical, type RenderRequest } from './request.js';
 import { FileStore } from './store.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { VERSION as version } from '../paths.js';
 
 export interface QueueBatchOptions extends BatchOptions {
   /** redis://host:port */

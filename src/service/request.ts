@@ -2,7 +2,6 @@
 // checks a data file (the same DataError, field by field), the outputs as --only names them, the
 // print options as --bleed, --marks, --cmyk — then hashed, so the same inputs are the same job.
 
-import { createRequire } from 'node:module';
 import { DataError, parseField, readYaml, validateDraft, type DataProblem, type PathPart } from '../data/load.js';
 import { CONTROL } from '../data/text.js';
 import type { SpeechData } from '../data/types.js';
@@ -12,8 +11,7 @@ import { describeGlyph, glyphProblems } from '../pipeline.js';
 import { sha256 } from '../output/write.js';
 import { selectOutputs, type OutputSpec } from '../view/outputs.js';
 import { UserError, usageError } from '../errors.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { VERSION as version } from '../paths.js';
 
 /** How a request's data is named in messages (a data file's messages name the file). */
 export const DATA_NAME = 'data';

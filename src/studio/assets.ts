@@ -5,12 +5,12 @@
 // folders can be asked for.
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fontFaceCss, fontPackageDir, roleFontFiles, type RoleFace } from '../fonts/fonts.js';
+import { PROJECT_DIR } from '../paths.js';
 
-export const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+export const PUBLIC_DIR = join(PROJECT_DIR, 'src/studio/public');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -19,10 +19,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { readYaml } from '../data/load.js';
 import { writeAtomic } from '../output/write.js';
+import { SCHEMA_FILE } from '../paths.js';
 
 export const PROJECT_FILE = 'project.json';
 export const DATA_FILE = 'data.yaml';
@@ -396,7 +396,6 @@ export class ProjectStore {
   }
 }
 
-const SCHEMA_FILE = fileURLToPath(new URL('../../schema/shushuo-data.schema.json', import.meta.url));
 
 export const versionFile = (version: number) => `${String(version).padStart(6, '0')}.json`;
 

@@ -13,12 +13,12 @@
 //   ---
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, relative } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { problemText, quote, UserError } from '../errors.js';
+import { PROJECT_DIR } from '../paths.js';
 
-export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { PROJECT_DIR };
 export const TEMPLATES_DIR = join(PROJECT_DIR, 'templates');
 
 export interface PageSize {
