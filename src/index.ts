@@ -122,6 +122,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   // One job over one browser, opened only if some output is not up to date.
   const session = new Session({ fonts, browser: options.browser, templatesDir, text: drawnText(templatesDir, [view], outputs), log, debug: log });
   let result: JobResult;
+  let rendered = 0;
   try {
     result = await runJob(session, {
       data,
@@ -140,15 +141,18 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       signal: options.signal,
     }, (e) => {
       if (e.status === 'kept') log(`${e.name.padEnd(16)}  up to date  ${e.files.map((f) => f.file).join(', ')}`);
-      else if (e.status === 'done') log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ${e.files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ')}`);
-      else log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ✗ failed: ${e.reason}`);
+      else if (e.status === 'done') {
+        rendered++;
+        log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ${e.files.map((f) => `${f.file} ${describeEntry(f)}`).join(', ')}`);
+      } else log(`${e.name.padEnd(16)} ${e.seconds.toFixed(1).padStart(5)} s  ✗ failed: ${e.reason}`);
     });
   } finally {
     await session.close();
   }
   const total = (performance.now() - started) / 1000;
   const kept = result.kept.length > 0 ? `, ${result.kept.length} up to date` : '';
-  log(`done: ${result.files.length} files from ${outputs.length - result.failed.length - result.kept.length} of ${outputs.length} outputs${kept} in ${total.toFixed(1)} s → ${options.out}`);
+  const what = `${result.files.length} files from ${rendered} of ${outputs.length} outputs${kept} in ${total.toFixed(1)} s → ${options.out}`;
+  log(result.stopped ? `stopped: ${what}` : `done: ${what}`);
   if (result.stopped) throw result.stopped;
   if (result.failed.length > 0) throw new OutputsFailed(result.failed, result.files.length);
   return { files: result.files, kept: result.kept, manifest: join(options.out, MANIFEST), seconds: total };

@@ -2,7 +2,7 @@
 // real processes: node is SIGKILLed mid-render, Chrome is SIGKILLed mid-render, and `ps` says what is left.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -194,6 +194,26 @@ describe('a Chrome that dies fails the run with one message', { timeout: 120_000
       assert.equal(existsSync(profile), false, 'the profile is removed');
     } finally {
       run.child.kill('SIGKILL');
+    }
+  });
+
+  it('render: a Chrome that dies while it starts exits 1 with one message, never silently', { timeout: 90_000 }, async () => {
+    // Killed at different moments of its start: before puppeteer has connected, while it attaches the
+    // first targets (where launch() once waited forever and node quit with code 13 and no message), and
+    // once pages load.
+    const { path: chromium } = await findBrowser();
+    mkdirSync(OUT, { recursive: true });
+    for (const delay of ['0.05', '0.2', '0.35']) {
+      const browser = join(OUT, `dying-chrome-${delay}.sh`);
+      // Asked its version (--browser is checked before the run), it answers; started, it dies after `delay`.
+      writeFileSync(browser, `#!/bin/sh\n[ "$1" = --version ] || ( sleep ${delay}; kill -9 $$ ) &\nexec ${JSON.stringify(chromium)} "$@"\n`, { mode: 0o755 });
+      const out = join(OUT, `dying-${delay}`);
+      rmSync(out, { recursive: true, force: true });
+      const run = cli(['render', '--data', DATA, '--out', out, '--only', 'card-inspection-rounds-square', '--browser', browser]);
+      const { code } = await run.exit;
+      assert.equal(code, 1, `killed after ${delay} s:\n${run.stderr()}`);
+      assert.match(run.stderr(), /^rendering failed: (could not start the browser at .*: the browser process exited while it was starting|card-inspection-rounds-square: Chrome stopped while rendering it \(the browser process exited with signal SIGKILL\))$/m, run.stderr());
+      assert.equal(existsSync(join(out, 'card-inspection-rounds-square.png')), false);
     }
   });
 });
