@@ -8,7 +8,7 @@ import { toPdfX } from './print/ghostscript.js';
 import { preflight } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
 import { fontFaceCss, missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
-import { finishPng, smallerFormats, thumbnail } from './image/image.js';
+import { finishPng, thumbnail } from './image/image.js';
 import { galleryHtml, type GalleryItem } from './image/gallery.js';
 import { pixelSize, type OutputSpec } from './view/outputs.js';
 import { finishPdf, readPdfInfo } from './print/pdf.js';
@@ -38,13 +38,13 @@ export const LINKED_FONT_CSS = `@import url("${FONT_CSS_PATH}");`;
  * drawnText) and fails a page that draws a character its role's face lacks. `say` gets the cut's report.
  */
 export async function launchRenderer(
-  run: { browserPath: string; templatesDir: string; fonts: RoleFace[]; text: string },
+  run: { browserPath: string; templatesDir: string; fonts: RoleFace[]; text: string; oneProcess?: boolean },
   say: (line: string) => void,
   log: (line: string) => void,
 ): Promise<Renderer> {
   const subset = await subsetFonts(roleFontFiles(run.fonts), run.text);
   for (const line of subset.report) say(`font ${line}`);
-  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), log });
+  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
 }
 
 /** Run `work` over `items`, `atOnce` at a time (pages over the one browser). */
@@ -169,8 +169,16 @@ export function describeGlyph(p: MissingGlyph, roleStyle: string): string {
   return `the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.face}, the face of the ${p.role} role (${roleStyle}); rewrite it, or give the role a font that has it (--font ${p.role}=FILE)`;
 }
 
-/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. Thumbnails newer than their file are kept. */
+/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. */
 export async function writeGallery(out: string, title: string, entries: ManifestEntry[]): Promise<void> {
+  writeAtomic(join(out, 'index.html'), galleryHtml(title, await writeThumbnails(out, entries)));
+}
+
+/**
+ * The gallery's thumbnail of each file (thumbs/<file>.png); one newer than its file is kept. A batch
+ * makes a row's as soon as the row is done, so the gallery at its end has none left to make.
+ */
+export async function writeThumbnails(out: string, entries: ManifestEntry[]): Promise<GalleryItem[]> {
   const items: GalleryItem[] = [];
   for (const entry of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
     const source = join(out, entry.file);

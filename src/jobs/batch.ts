@@ -10,7 +10,7 @@ import { folderNameProblem, locate, mapColumns, rowData, rowPlace, SheetDataErro
 import { resolveFonts, ROLE_STYLES, type RoleFace } from '../fonts/fonts.js';
 import { drawnText } from '../fonts/subset.js';
 import { templateOutputs, type OutputSpec } from '../view/outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, writeGallery } from '../pipeline.js';
+import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, writeGallery, writeThumbnails } from '../pipeline.js';
 import { Progress, type ProgressStream } from '../cli/progress.js';
 import { readSheet, type SheetRow } from '../data/sheet.js';
 import { verifyFigures } from '../data/verify.js';
@@ -97,7 +97,7 @@ export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
   const fonts = resolveFonts(options.fonts);
   const cells = sheet.rows.flatMap((r) => r.cells.map(String)).join('');
   const text = [...new Set(drawnText(options.templatesDir, [buildView(baseData)], outputs) + cells)].join('');
-  const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say });
+  const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say, oneProcess: true });
   const results: BatchRow[] = sheet.rows.map((r, i) => ({ row: r.row, name: names[i]!.name, status: 'stopped', files: [], problems: [] }));
   say(`${sheetName}: ${sheet.rows.length} rows; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
   const progress = new Progress(sheet.rows.length, 'rows', options.stream);
@@ -135,6 +135,7 @@ export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
         atOnce: 1,
       });
       result.files = job.manifest.map((e) => e.file).sort();
+      await writeThumbnails(options.out, job.manifest.map((e) => ({ ...e, file: `${row.name}/${e.file}` })));
       if (job.stopped) {
         stopped ??= job.stopped;
         result.problems.push(`${rowPlace(sheetName, row)}: ${job.stopped.message}`);
@@ -200,14 +201,31 @@ function rowNames(rows: SheetRow[], columns: Column[], sheetName: string): { nam
   });
 }
 
+/** Rows listed one by one in the summary; batch.json has them all. */
+const SUMMARY_ROWS = 20;
+
+/** Row numbers as spans: 3, 5–9, 12 */
+function spans(rows: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j + 1 < rows.length && rows[j + 1] === rows[j]! + 1) j++;
+    out.push(j === i ? `${rows[i]}` : `${rows[i]}–${rows[j]}`);
+    i = j + 1;
+  }
+  return out.length > 6 ? `${out.slice(0, 5).join(', ')} … ${out.at(-1)}` : out.join(', ');
+}
+
 /** The run in a few lines: counts, then each row that did not render and why. */
 export function summarize(rows: BatchRow[], outputs: OutputSpec[], seconds: number, out: string): string {
   const count = (s: BatchRow['status']) => rows.filter((r) => r.status === s).length;
   const files = rows.reduce((n, r) => n + r.files.length, 0);
   const lines = [`batch: ${rows.length} rows, ${count('rendered')} rendered (${files} files in ${out}), ${count('invalid')} invalid, ${count('failed')} failed, in ${seconds.toFixed(1)} s (${outputs.length} outputs per row)`];
-  for (const r of rows.filter((x) => x.status !== 'rendered')) {
-    lines.push(r.problems.length === 0 ? `  row ${r.row} ${r.name}: not run (the batch was stopped)` : `  row ${r.row} ${r.name}: ${r.status}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}, first: ${r.problems[0]}`);
-  }
+  const bad = rows.filter((x) => x.status !== 'rendered' && x.problems.length > 0);
+  for (const r of bad.slice(0, SUMMARY_ROWS)) lines.push(`  row ${r.row} ${r.name}: ${r.status}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}, first: ${r.problems[0]}`);
+  if (bad.length > SUMMARY_ROWS) lines.push(`  … and ${bad.length - SUMMARY_ROWS} more rows with problems (batch.json lists every row)`);
+  const notRun = rows.filter((x) => x.status !== 'rendered' && x.problems.length === 0);
+  if (notRun.length > 0) lines.push(`  ${notRun.length === 1 ? `row ${notRun[0]!.row} ${notRun[0]!.name}` : `${notRun.length} rows (${spans(notRun.map((r) => r.row))})`}: not run (the batch was stopped)`);
   return lines.join('\n');
 }
 
