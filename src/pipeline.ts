@@ -112,7 +112,8 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
   if (output.png) {
     const raw = raws.png!;
     const { width, height } = raw;
-    const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name);
+    // Screen images also come as JPEG and WebP where those are smaller (the template's alsoAs).
+    const done = await finishPng(raw, { width, height, dpi: output.png.dpi }, output.name, output.alsoAs);
     const { png } = done;
     const file = `${output.name}.png`;
     if (output.maxBytes && png.byteLength > output.maxBytes.bytes) {
@@ -122,13 +123,10 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
     const psnrDb = done.psnr === undefined ? undefined : Number.isFinite(done.psnr) ? Math.round(done.psnr * 10) / 10 : 99;
     entries.push({ file, bytes: png.byteLength, sha256: sha256(png), pixels: { width, height }, dpi: output.png.dpi, png: { palette: done.palette, truecolourBytes: done.truecolourBytes, psnrDb } });
     print.log(`  ${file}: ${done.palette ? `palette ${mb(png.byteLength)}, full colour was ${mb(done.truecolourBytes)} (PSNR ${psnrDb} dB)` : `full colour ${mb(png.byteLength)}`}`);
-    // Screen images also come as JPEG and WebP where those are smaller (the template's alsoAs).
-    if (output.alsoAs) {
-      for (const alt of (await smallerFormats(png)).filter((a) => output.alsoAs!.includes(a.ext))) {
-        const name = `${output.name}.${alt.ext}`;
-        writeAtomic(join(out, name), alt.data);
-        entries.push({ file: name, bytes: alt.data.byteLength, sha256: sha256(alt.data), pixels: { width, height } });
-      }
+    for (const alt of done.alternates) {
+      const name = `${output.name}.${alt.ext}`;
+      writeAtomic(join(out, name), alt.data);
+      entries.push({ file: name, bytes: alt.data.byteLength, sha256: sha256(alt.data), pixels: { width, height } });
     }
   }
   return entries;
@@ -196,7 +194,7 @@ export async function writeThumbnails(out: string, entries: ManifestEntry[]): Pr
     writeAtomic(target, await thumbnail(image));
     items.push({ entry, thumbnail: thumb });
   }
-  writeAtomic(join(out, 'index.html'), galleryHtml(title, items));
+  return items;
 }
 
 /** Page 1 of a PDF as a small PNG, through poppler's pdftoppm; undefined where poppler is missing. */

@@ -6,6 +6,9 @@
 import sharp, { type Sharp } from 'sharp';
 import type { PngCapture } from '../chrome/render.js';
 
+// No image is read twice, so libvips's cache of recent operations (up to 50 MB) only grows a long batch.
+sharp.cache(false);
+
 export interface PngInfo {
   width: number;
   height: number;
@@ -30,54 +33,85 @@ export interface FinishedPng {
   truecolourBytes: number;
   /** PSNR of the palette image against the full-colour pixels, dB (when one was tried) */
   psnr?: number;
+  /** JPEG and WebP versions asked for, each only where it is smaller than the PNG */
+  alternates: Alternate[];
+}
+
+export interface Alternate {
+  ext: 'jpg' | 'webp';
+  data: Buffer;
 }
 
 /**
  * Stitch the bands, store the print resolution in the PNG and compress it. Flat artwork compresses
  * far better as a palette PNG; it is used when it is smaller and visually lossless (PSNR ≥ 40 dB).
+ * `alsoAs`: JPEG and WebP versions of the same pixels, kept where smaller than the PNG.
  * Fails if the bands do not cover exactly the size asked for, one under the other.
  */
-export async function finishPng(capture: PngCapture, want: PngInfo, name: string): Promise<FinishedPng> {
-  const image = (await stitched(capture, want, name)).removeAlpha().withMetadata({ density: want.dpi });
+export async function finishPng(capture: PngCapture, want: PngInfo, name: string, alsoAs: Alternate['ext'][] = []): Promise<FinishedPng> {
+  const image = (await stitched(capture, want, name)).removeAlpha();
   if (want.width * want.height > PALETTE_MAX_PIXELS || want.dpi > PALETTE_MAX_DPI) {
-    const full = await image.png({ compressionLevel: 9 }).toBuffer();
-    return { png: full, palette: false, truecolourBytes: full.byteLength };
+    const full = await image.clone().withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer();
+    return { png: full, palette: false, truecolourBytes: full.byteLength, alternates: await smaller(alsoAs, image, want, full.byteLength) };
   }
-  // Compared at zlib level 6: level 9 took 12× as long for 1–3% fewer bytes (a card: 118 ms against
-  // 10 ms). The quantiser at effort 4 made the same sizes as effort 7 (effort 1: the long image 30%
-  // bigger, at 10 dB less PSNR); the PSNR check below holds its quality either way.
-  const full = await image.png({ compressionLevel: 6 }).toBuffer();
-  const palette = await sharp(full).withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 4, compressionLevel: 9 }).toBuffer();
-  const psnr = await psnrOf(full, palette);
-  const better = palette.byteLength < full.byteLength && psnr >= PALETTE_MIN_PSNR;
-  if (better) return { png: palette, palette: true, truecolourBytes: full.byteLength, psnr };
-  const smallest = await sharp(full).withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer();
-  return { png: smallest, palette: false, truecolourBytes: smallest.byteLength, psnr };
+  // Decoded once; each encoding starts from these pixels, two at once (sharp runs them on its threads):
+  // a card took some 210 ms one after another, each decoding Chrome's PNG again.
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  const pixels = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  // Both at zlib level 6: level 9 took 12× as long for 1–3% fewer bytes (a full colour card: 118 ms
+  // against 10 ms; a palette card 30% longer for 3% fewer bytes). The quantiser at effort 4 made the
+  // same sizes as effort 7 (effort 1: the long image 30% bigger, at 10 dB less PSNR); the PSNR check
+  // below holds its quality either way.
+  const [full, palette] = await Promise.all([
+    pixels().withMetadata({ density: want.dpi }).png({ compressionLevel: 6 }).toBuffer(),
+    pixels().withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 4, compressionLevel: 6 }).toBuffer(),
+  ]);
+  const psnr = psnrOfPixels(data, await sharp(palette).removeAlpha().toColourspace('srgb').raw().toBuffer());
+  if (palette.byteLength < full.byteLength && psnr >= PALETTE_MIN_PSNR) {
+    // JPEG and WebP are not tried for what a palette holds: over the 33 screen images of the first
+    // speech, WebP (q90) came out 1.29–1.52× and JPEG 2.8–3.2× the size of the palette PNG.
+    return { png: palette, palette: true, truecolourBytes: full.byteLength, psnr, alternates: [] };
+  }
+  const [png, tries] = await Promise.all([
+    pixels().withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer(),
+    Promise.all(alsoAs.map((ext) => encode(pixels(), ext, info.width, info.height))),
+  ]);
+  return { png, palette: false, truecolourBytes: png.byteLength, psnr, alternates: tries.filter((t): t is Alternate => t !== undefined && t.data.byteLength < png.byteLength) };
 }
 
 /** Peak signal-to-noise ratio of b against a, over the RGB channels, in dB (Infinity when equal). */
 export async function psnrOf(a: Buffer, b: Buffer): Promise<number> {
   const [x, y] = await Promise.all([a, b].map((img) => sharp(img).removeAlpha().toColourspace('srgb').raw().toBuffer()));
-  if (x!.length !== y!.length) throw new Error(`psnr: expected images of one size, received ${x!.length} and ${y!.length} bytes of pixels`);
+  return psnrOfPixels(x!, y!);
+}
+
+/** PSNR of two raw RGB images of one size, in dB. */
+function psnrOfPixels(x: Buffer, y: Buffer): number {
+  if (x.length !== y.length) throw new Error(`psnr: expected images of one size, received ${x.length} and ${y.length} bytes of pixels`);
   let sum = 0;
-  for (let i = 0; i < x!.length; i++) {
-    const d = x![i]! - y![i]!;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - y[i]!;
     sum += d * d;
   }
-  const mse = sum / x!.length;
+  const mse = sum / x.length;
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-/** Screen images: JPEG and WebP versions, each only where it beats the PNG's size. */
-export async function smallerFormats(png: Buffer): Promise<{ ext: 'jpg' | 'webp'; data: Buffer }[]> {
-  const base = sharp(png).removeAlpha();
-  const { width = 0, height = 0 } = await base.metadata();
-  // Flat artwork is nearly always smallest as a palette PNG, so these are quick tries: mozjpeg's trellis
-  // and WebP's effort 5 took 219 and 131 ms a card for files that were then not written.
-  const candidates: { ext: 'jpg' | 'webp'; data: Buffer }[] = [{ ext: 'jpg', data: await base.clone().jpeg({ quality: 90, optimiseCoding: true, chromaSubsampling: '4:4:4' }).toBuffer() }];
-  // WebP holds at most 16383 px a side (a long image of forty figures is taller).
-  if (Math.max(width, height) <= WEBP_MAX_SIDE) candidates.push({ ext: 'webp', data: await base.clone().webp({ quality: 90, effort: 2 }).toBuffer() });
-  return candidates.filter((c) => c.data.byteLength < png.byteLength);
+/**
+ * One JPEG or WebP of the pixels. Flat artwork is nearly always smallest as a palette PNG, so these are
+ * quick tries: mozjpeg's trellis and WebP's effort 5 took 219 and 131 ms a card for files then not written.
+ * WebP holds at most 16383 px a side (a long image of forty figures is taller): none is made.
+ */
+async function encode(image: Sharp, ext: Alternate['ext'], width: number, height: number): Promise<Alternate | undefined> {
+  if (ext === 'jpg') return { ext, data: await image.jpeg({ quality: 90, optimiseCoding: true, chromaSubsampling: '4:4:4' }).toBuffer() };
+  if (Math.max(width, height) > WEBP_MAX_SIDE) return undefined;
+  return { ext, data: await image.webp({ quality: 90, effort: 2 }).toBuffer() };
+}
+
+/** The versions of a big image that are smaller than its PNG. */
+async function smaller(alsoAs: Alternate['ext'][], image: Sharp, want: PngInfo, pngBytes: number): Promise<Alternate[]> {
+  const tries = await Promise.all(alsoAs.map((ext) => encode(image.clone(), ext, want.width, want.height)));
+  return tries.filter((t): t is Alternate => t !== undefined && t.data.byteLength < pngBytes);
 }
 
 const WEBP_MAX_SIDE = 16_383;

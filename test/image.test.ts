@@ -1,0 +1,61 @@
+// The one module that uses sharp: what finishPng makes of Chrome's captures.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { finishPng, PALETTE_MIN_PSNR } from '../src/image/image.js';
+
+const W = 600;
+const H = 400;
+
+/** A capture of one band, as Chrome gives it: a PNG. */
+async function capture(png: Buffer) {
+  return { width: W, height: H, bands: [{ top: 0, height: H, png: new Uint8Array(png) }] };
+}
+
+/** Flat artwork: a few solid shapes, as a card is. */
+function flat(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="${W}" height="${H}" fill="#fdf6ec"/><circle cx="150" cy="200" r="120" fill="#c8102e"/><rect x="320" y="80" width="220" height="240" fill="#1f3a5f"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Photo-like: smooth colour everywhere (three waves across each other), which 256 colours cannot hold. */
+function photo(): Promise<Buffer> {
+  const pixels = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      pixels[i] = 128 + 127 * Math.sin(x / 17);
+      pixels[i + 1] = 128 + 127 * Math.sin(y / 23);
+      pixels[i + 2] = 128 + 127 * Math.sin((x + y) / 31);
+    }
+  }
+  return sharp(pixels, { raw: { width: W, height: H, channels: 3 } }).png().toBuffer();
+}
+
+describe('finishPng', () => {
+  it('flat artwork becomes a palette PNG with its dpi, visually lossless; JPEG and WebP are not tried', async () => {
+    const done = await finishPng(await capture(await flat()), { width: W, height: H, dpi: 72 }, 'flat', ['jpg', 'webp']);
+    assert.equal(done.palette, true);
+    assert.ok(done.psnr! >= PALETTE_MIN_PSNR, `PSNR ${done.psnr}`);
+    assert.ok(done.png.byteLength < done.truecolourBytes);
+    assert.deepEqual(done.alternates, []);
+    const meta = await sharp(done.png).metadata();
+    assert.deepEqual([meta.width, meta.height, meta.density, meta.isPalette], [W, H, 72, true]);
+  });
+
+  it('a photo stays full colour, and comes as JPEG and WebP too where those are smaller, from the same pixels', async () => {
+    const source = await photo();
+    const done = await finishPng(await capture(source), { width: W, height: H, dpi: 72 }, 'photo', ['jpg', 'webp']);
+    assert.equal(done.palette, false);
+    assert.ok(done.psnr! < PALETTE_MIN_PSNR, `PSNR ${done.psnr}`);
+    assert.deepEqual(done.alternates.map((a) => a.ext).sort(), ['jpg', 'webp']);
+    for (const alt of done.alternates) assert.ok(alt.data.byteLength < done.png.byteLength, `${alt.ext} is smaller`);
+    // The PNG is exactly the pixels Chrome drew.
+    const [a, b] = await Promise.all([source, done.png].map((p) => sharp(p).removeAlpha().raw().toBuffer()));
+    assert.ok(a!.equals(b!));
+  });
+
+  it('fails when the bands do not cover the size asked for', async () => {
+    await assert.rejects(finishPng(await capture(await flat()), { width: W, height: H + 1, dpi: 72 }, 'short'), /short\.png: expected 401 rows, received 400 in 1 bands/);
+  });
+});
