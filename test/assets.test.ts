@@ -105,4 +105,20 @@ ${outside.map((u) => `<img src="${u}">`).join('\n')}
     assert.deepEqual(hits, []);
   });
 
+  it('text that Chrome draws in a system font fails the page, naming the font and the text; role fonts pass, in HTML and SVG', async () => {
+    const page = (body: string) => `<!doctype html><html lang="zh-CN"><head><link rel="icon" href="data:,"><style>@import url("/fonts/roles.css"); body { font-family: 'role-body'; }</style></head>
+<body>${body}<script>window.shushuoDone = { problems: [] };</script></body></html>`;
+    const fine = `<p>数说乡村振兴</p><svg width="200" height="40"><text x="0" y="30" font-family="role-heading" font-weight="700">六成 42.5%</text></svg>`;
+    const pdf = await renderer.pdf({ name: 'fonts-fine', html: page(fine), width: 400, height: 400 }, { outline: false });
+    assert.ok(pdf.byteLength > 0);
+    for (const [name, stray, family] of [
+      ['fonts-html', `<p style="font-family: 'DejaVu Sans'">Fallback text</p>`, 'DejaVu Sans'],
+      ['fonts-svg', `<svg width="200" height="40"><text x="0" y="30" font-family="DejaVu Serif">SVG label</text></svg>`, 'DejaVu Serif'],
+    ]) {
+      await assert.rejects(renderer.pdf({ name: name!, html: page(fine + stray), width: 400, height: 400 }, { outline: false }), (err: Error) => {
+        assert.match(err.message, new RegExp(`^${name}: expected only the role fonts .*received a system font: "${family}" drew part of "(Fallback text|SVG label)"`));
+        return true;
+      });
+    }
+  });
 });

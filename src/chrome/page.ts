@@ -65,7 +65,10 @@ export class WarmPage {
   static async open(chrome: Chrome): Promise<WarmPage> {
     const page = await chrome.newPage();
     try {
-      return new WarmPage(page, await page.createCDPSession());
+      const cdp = await page.createCDPSession();
+      // For checkFonts, on for the tab's life: enabling the CSS agent took 25 ms of each card.
+      await Promise.all([cdp.send('DOM.enable'), cdp.send('CSS.enable')]);
+      return new WarmPage(page, cdp);
     } catch (err) {
       await page.close().catch(() => undefined);
       throw err;
@@ -121,7 +124,7 @@ export class WarmPage {
     if (ready.late) throw new RenderError(`${c.name}: the page did not say it was done within ${options.timeout / 1000} s`);
     const problems = [...c.failures, ...ready.problems];
     if (problems.length > 0) throw new RenderError(`${c.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
-    await checkFonts(this.cdp, c.name);
+    await checkFonts(this.page, this.cdp, c.name);
   }
 
   /** The window's own globals of a blank tab: what any document's scripts add is removed before the next. */
@@ -166,7 +169,9 @@ const READY_AND_CHECKED = new Function(`return async ({ coverage, timeout }) => 
     await new Promise((done) => setTimeout(done, 5));
   }
   await document.fonts.ready;
-  return { problems: [...(window.shushuoDone.problems || []), ...(${layoutProblems.toString()})(), ...(${uncoveredChars.toString()})(coverage)] };
+  const problems = [...(window.shushuoDone.problems || []), ...(${layoutProblems.toString()})(), ...(${uncoveredChars.toString()})(coverage)];
+  if (problems.length === 0) (${addFontProbes.toString()})();
+  return { problems };
 };`)() as (arg: { coverage: Record<string, string> | null; timeout: number }) => Promise<{ problems: string[]; late?: boolean }>;
 
 /**
@@ -207,6 +212,46 @@ function layoutProblems(): string[] {
   return problems;
 }
 
+/** Marks the probes addFontProbes puts into the page (its own copy of the name: it runs in the page), which checkFonts takes out. */
+const PROBE = 'data-shushuo-font-probe';
+
+/**
+ * Runs in the page, after the layout checks: for each font setting its text is drawn with (family
+ * list, weight, style, stretch, language), one element out of sight holding every character drawn
+ * with it. Chrome picks a fallback font by these alone, so the fonts it uses for the probes are the
+ * fonts it used for the page: checkFonts asks about a few probes, not about every text node.
+ */
+function addFontProbes(): void {
+  const probes = new Map<string, { style: CSSStyleDeclaration; lang: string; chars: Set<string> }>();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    const text = node.nodeValue ?? '';
+    if (!el || !text.trim() || el.closest('script, style, title, desc')) continue;
+    const style = getComputedStyle(el);
+    const lang = (el.closest('[lang]') as HTMLElement | null)?.lang ?? '';
+    const key = [style.fontFamily, style.fontWeight, style.fontStyle, style.fontStretch, lang].join('|');
+    let probe = probes.get(key);
+    if (!probe) probes.set(key, (probe = { style, lang, chars: new Set() }));
+    // text-transform draws other characters than the node holds: both cases are asked about.
+    for (const c of text + text.toUpperCase() + text.toLowerCase()) if (!/\s/.test(c)) probe.chars.add(c);
+  }
+  for (const { style, lang, chars } of probes.values()) {
+    const span = document.createElement('span');
+    span.setAttribute('data-shushuo-font-probe', '');
+    if (lang) span.lang = lang;
+    span.style.cssText = 'position:absolute;left:-100000px;top:0;white-space:pre;text-transform:none';
+    span.style.fontFamily = style.fontFamily;
+    span.style.fontWeight = style.fontWeight;
+    span.style.fontStyle = style.fontStyle;
+    span.style.fontStretch = style.fontStretch;
+    span.textContent = [...chars].join('');
+    document.body.appendChild(span);
+  }
+  // Laid out now: Chrome names the fonts of a node only from its layout, and an unlaid probe names none.
+  void document.body.offsetWidth;
+}
+
 /**
  * Runs in the page: each character of a text node that the face of its element's role lacks.
  * Without a system font that has one, Chrome draws the face's empty box (tofu) and still names
@@ -235,11 +280,28 @@ function uncoveredChars(coverage: Record<string, string> | null): string[] {
 }
 
 /**
- * Ask Chrome which font really drew each text node: a silent fallback to a system font fails the render.
+ * Ask Chrome which fonts really drew the page's text: a silent fallback to a system font fails the
+ * render. It asks about the probes addFontProbes left (a few, not the hundreds of text nodes of a
+ * briefing: asking each took 30 ms of a card and more of the briefing), then takes them out. Only when
+ * a probe names a system font are the text nodes asked one by one, to say which text it drew.
  * Only the asset server serves fonts to the page (every other host is unreachable), so a web font is one of the roles.
  */
-async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
-  await Promise.all([cdp.send('DOM.enable'), cdp.send('CSS.enable')]);
+async function checkFonts(page: Page, cdp: CDPSession, name: string): Promise<void> {
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: `[${PROBE}]` });
+    const answers = await Promise.all(nodeIds.map((nodeId) => cdp.send('CSS.getPlatformFontsForNode', { nodeId })));
+    if (answers.some(({ fonts }) => fonts.some((f) => !f.isCustomFont))) {
+      await page.evaluate(`document.querySelectorAll('[${PROBE}]').forEach((el) => el.remove())`);
+      await eachTextNode(cdp, name);
+    }
+  } finally {
+    await page.evaluate(`document.querySelectorAll('[${PROBE}]').forEach((el) => el.remove())`);
+  }
+}
+
+/** Which text each system font drew, asked node by node; fails naming them. */
+async function eachTextNode(cdp: CDPSession, name: string): Promise<void> {
   const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: false });
   type DomNode = { nodeId: number; nodeType: number; nodeName: string; nodeValue: string; children?: DomNode[] };
   const withText: { nodeId: number; text: string }[] = [];
@@ -251,7 +313,6 @@ async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
   };
   walk(root as DomNode);
   const strays = new Map<string, string>();
-  // All questions at once: one round trip per node, in sequence, took most of a render.
   const answers = await Promise.all(withText.map(({ nodeId }) => cdp.send('CSS.getPlatformFontsForNode', { nodeId })));
   for (const [i, { fonts }] of answers.entries()) {
     const { text } = withText[i]!;
@@ -259,9 +320,6 @@ async function checkFonts(cdp: CDPSession, name: string): Promise<void> {
       if (!f.isCustomFont && !strays.has(f.familyName)) strays.set(f.familyName, text.slice(0, 30));
     }
   }
-  await Promise.all([cdp.send('CSS.disable'), cdp.send('DOM.disable')]);
-  if (strays.size > 0) {
-    const list = [...strays].map(([family, text]) => `"${family}" drew part of "${text}"`).join('; ');
-    throw new RenderError(`${name}: expected only the role fonts (role-title, role-body, role-heading, role-subheading, role-number), received a system font: ${list}. A character is missing from the role's face, or a style names a font that is not a role.`);
-  }
+  const list = [...strays].map(([family, text]) => `"${family}" drew part of "${text}"`).join('; ');
+  throw new RenderError(`${name}: expected only the role fonts (role-title, role-body, role-heading, role-subheading, role-number), received a system font: ${list || 'one the probes of its font settings found, though no text node names it'}. A character is missing from the role's face, or a style names a font that is not a role.`);
 }
