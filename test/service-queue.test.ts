@@ -107,9 +107,16 @@ describe('shushuo worker: two workers on a real Redis, one SIGKILLed mid-job', {
     const queue = new Queue(QUEUE_NAMES.outputs, { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port), maxRetriesPerRequest: null } });
     let taken: string[] = [];
     try {
+      // The victim is frozen before its jobs in hand are read, so none of them finishes between the
+      // reading and the kill (a card renders in a fraction of a second).
       for (let i = 0; i < 1200 && taken.length === 0; i++) {
         const status = (await (await fetch(`${service.url}/v1/renders/${id}`)).json()) as { done: number };
-        if (status.done >= 4) taken = (await queue.getActive()).filter((j) => j.processedBy === victimName).map((j) => j.id!);
+        if (status.done >= 4) {
+          victim.proc.kill('SIGSTOP');
+          await new Promise((r) => setTimeout(r, 300));
+          taken = (await queue.getActive()).filter((j) => j.processedBy === victimName).map((j) => j.id!);
+          if (taken.length === 0) victim.proc.kill('SIGCONT');
+        }
         if (taken.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
       assert.ok(taken.length > 0, 'the first worker had a job in hand');
