@@ -5,13 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPdfX } from './print/ghostscript.js';
-import { preflight } from './print/preflight.js';
+import { preflight, preflightDocument, type PreflightReport } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
 import { fontFaceCss, missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
 import { finishPng, thumbnail } from './image/image.js';
 import { galleryHtml, type GalleryItem } from './image/gallery.js';
 import { pixelSize, type OutputSpec } from './view/outputs.js';
-import { finishPdf, readPdfInfo } from './print/pdf.js';
+import { finishPdf, pdfInfo, readPdfInfo } from './print/pdf.js';
 import { FONT_CSS_PATH, Renderer, RenderError } from './chrome/render.js';
 import { subsetFonts } from './fonts/subset.js';
 import { renderHtml } from './view/templates.js';
@@ -100,10 +100,10 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
     }
     // Every PDF must pass the same preflight a user can run: Chrome's, so that a template with
     // transparency fails here and not inside Ghostscript, and the CMYK file made from it.
-    await mustPass(rgb, `${output.name}.pdf${print.cmyk ? ' (RGB, before Ghostscript)' : ''}`, print.log);
+    mustPass(preflightDocument(doc, rgb, '(bytes)'), `${output.name}.pdf${print.cmyk ? ' (RGB, before Ghostscript)' : ''}`, print.log);
     const pdf = print.cmyk ? await toPdfX(rgb, { icc: print.icc, title: view.doc.title, date: view.doc.issued, log: (l) => print.log(`  ${output.name}.pdf: ${l}`) }) : rgb;
-    if (print.cmyk) await mustPass(pdf, `${output.name}.pdf`, print.log);
-    const info = await readPdfInfo(pdf);
+    if (print.cmyk) mustPass(await preflight(pdf), `${output.name}.pdf`, print.log);
+    const info = print.cmyk ? await readPdfInfo(pdf) : pdfInfo(doc);
     if (output.outline && !info.hasOutline) throw new RenderError(`${output.name}.pdf: expected bookmarks for its sections, received a PDF without an outline`);
     const file = `${output.name}.pdf`;
     writeAtomic(join(out, file), pdf);
@@ -136,8 +136,7 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
  * Preflight errors fail the run. So do transparency groups, which preflight only notes: Chrome makes
  * one for a CSS transform, filter or opacity, and Ghostscript's PDF/X-3 flattens such a page into one image.
  */
-async function mustPass(pdf: Uint8Array, name: string, log: (line: string) => void): Promise<void> {
-  const report = await preflight(pdf);
+function mustPass(report: PreflightReport, name: string, log: (line: string) => void): void {
   for (const w of report.warnings) log(`  ${name}: warning: ${w}`);
   const groups = report.transparencyGroups.map((where) => `${where}: expected none in a print template (a CSS transform, filter or opacity makes one; PDF/X-3 would flatten the page into an image)`);
   const errors = [...report.errors, ...groups];

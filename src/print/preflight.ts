@@ -125,7 +125,18 @@ export async function preflight(file: string | Uint8Array, options: PreflightOpt
   } catch (cause) {
     throw new UnreadablePdf(`${name}: cannot read the file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, { cause });
   }
-  const doc = await loadPdf(bytes, name);
+  return checkDocument(await loadPdf(bytes, name), bytes, name, limits, started);
+}
+
+/**
+ * Preflight a document already parsed from `bytes` (the renderer's, as pdf-lib saved it): the
+ * briefing's pipeline parsed its PDF three times over, some 100 ms of it.
+ */
+export function preflightDocument(doc: PDFDocument, bytes: Uint8Array, name: string, options: PreflightOptions = {}): PreflightReport {
+  return checkDocument(doc, bytes, name, readOptions(options), performance.now());
+}
+
+function checkDocument(doc: PDFDocument, bytes: Uint8Array, name: string, limits: Limits, started: number): PreflightReport {
   const check = new Check(limits);
   try {
     const pages = doc.getPages();
