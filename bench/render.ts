@@ -128,19 +128,19 @@ async function pageBenches(): Promise<void> {
         line('full pipeline (+ pdf-lib, preflight, sharp)', s(t.full! / 1000));
         line('print + capture, page already loaded (floor)', s(t.floor! / 1000));
         ratio('Chrome part / floor', t.chrome!, t.floor!, 1.5);
-        line('full / floor', `${(t.full! / t.floor!).toFixed(2)}×  (sharp's level-9 PNG of 35 MP is most of the rest)`);
+        line('full / floor', `${(t.full! / t.floor!).toFixed(2)}×  (the rest: pdf-lib, preflight, sharp's decode and PNG of 35 MP)`);
       } else {
         const { width, height } = pixelSize(output.page, output.png!.dpi);
         const target = { widthPx: width, heightPx: height, dpi: output.png!.dpi };
         const warm = await loaded(page, pngViewport(target));
         const chromeOnly = () => renderer.render({ name: output.name, html: page.pngHtml, png: target });
         const t = await sideBySide(ROUNDS, { full, chrome: chromeOnly, floor: () => capturePng(warm, target) });
-        console.log(`${output.name}.png (${width}×${height} px, palette PNG, JPEG and WebP), median of ${ROUNDS}`);
+        console.log(`${output.name}.png (${width}×${height} px, palette PNG), median of ${ROUNDS}`);
         line('full pipeline', ms(t.full!));
         line('  of it in Chrome: load, checks, capture', ms(t.chrome!));
         line('capture only, page already loaded (floor)', ms(t.floor!));
         ratio('full / floor', t.full!, t.floor!, 2.5);
-        line('Chrome part / floor', `${(t.chrome! / t.floor!).toFixed(2)}×  (the rest: sharp: a zlib-6 PNG, the palette PNG at effort 4, PSNR, JPEG and WebP tries)`);
+        line('Chrome part / floor', `${(t.chrome! / t.floor!).toFixed(2)}×  (the rest: sharp: one decode, palette and full-colour PNGs at once, PSNR)`);
       }
     }
   } finally {

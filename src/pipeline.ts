@@ -42,9 +42,19 @@ export async function launchRenderer(
   say: (line: string) => void,
   log: (line: string) => void,
 ): Promise<Renderer> {
-  const subset = await subsetFonts(roleFontFiles(run.fonts), run.text);
-  for (const line of subset.report) say(`font ${line}`);
-  return Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles: subset.files, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
+  // Chrome starts while the fonts are cut (some 0.5 s of each, side by side); it asks for them only with the first page.
+  const subsetting = subsetFonts(roleFontFiles(run.fonts), run.text);
+  const fontFiles = subsetting.then((s) => s.files);
+  fontFiles.catch(() => undefined); // a failure is reported from subsetting, below
+  const launching = Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
+  const [subset, renderer] = await Promise.allSettled([subsetting, launching]);
+  if (subset.status === 'rejected') {
+    if (renderer.status === 'fulfilled') await renderer.value.close();
+    throw subset.reason;
+  }
+  for (const line of subset.value.report) say(`font ${line}`);
+  if (renderer.status === 'rejected') throw renderer.reason;
+  return renderer.value;
 }
 
 /** Run `work` over `items`, `atOnce` at a time (pages over the one browser). */
@@ -86,7 +96,7 @@ export async function renderOutput(renderer: Renderer, page: PageHtml, view: Vie
   if (output.pdf) {
     const { widthMm, heightMm } = output.page;
     const raw = raws.pdf!;
-    const { pdf: rgb, shrunk } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
+    const { pdf: rgb, shrunk, doc } = await finishPdf(raw, { trimWidthMm: widthMm, trimHeightMm: heightMm, bleedMm: print.bleedMm, marks: print.marks }, {
       title: view.doc.fullTitle,
       author: view.doc.office,
       subject: view.doc.speechTitle,

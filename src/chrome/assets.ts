@@ -37,10 +37,13 @@ export interface AssetOptions {
   /** Folder whose files the page may load under /templates/ */
   templatesDir: string;
   /** Font files of the roles (a path, or the bytes of a subset), by the URL path the page asks for (/fonts/role/body.ttf) */
-  fontFiles: Map<string, string | Uint8Array>;
+  fontFiles: FontFiles | Promise<FontFiles>;
   /** Served at FONT_CSS_PATH when given */
   fontCss?: string;
 }
+
+/** Font files by URL path (/fonts/role/body.ttf): a path, or the bytes of a subset. */
+export type FontFiles = Map<string, string | Uint8Array>;
 
 /** A page's HTML while it is being rendered. */
 export interface ServedPage {
@@ -111,7 +114,8 @@ export class AssetServer {
     const page = this.#pages.get(path);
     if (page !== undefined) return send(page, 'text/html; charset=utf-8', 'no-store');
     if (path === FONT_CSS_PATH && this.options.fontCss !== undefined) return send(this.options.fontCss, CONTENT_TYPES['.css']!, IMMUTABLE);
-    const font = this.options.fontFiles.get(path);
+    // Chrome starts while the fonts are being cut: a font asked for before then waits for them.
+    const font = (await this.options.fontFiles).get(path);
     if (font instanceof Uint8Array) return send(font, CONTENT_TYPES['.ttf']!, IMMUTABLE);
     const file = font ?? this.assetFile(path);
     const type = file && CONTENT_TYPES[extname(file)];

@@ -5,7 +5,7 @@
 //   capture.ts  print a loaded page as a PDF, or capture it as PNG bands.
 // One browser per run; a few tabs are kept warm and load document after document.
 
-import { AssetServer, type ServedPage } from './assets.js';
+import { AssetServer, type FontFiles, type ServedPage } from './assets.js';
 import { Chrome } from './chrome.js';
 import { capturePng, pdfViewport, pngViewport, printPdf, type PngCapture, type PngTarget } from './capture.js';
 import { BrowserGone, RenderError } from './errors.js';
@@ -20,8 +20,8 @@ export interface RendererOptions {
   browserPath: string;
   /** Folder whose files the page may load under /templates/ */
   templatesDir: string;
-  /** Font files of the roles (a path, or the bytes of a subset), by the URL path the page asks for (/fonts/role/body.ttf) */
-  fontFiles: Map<string, string | Uint8Array>;
+  /** Font files of the roles (a path, or the bytes of a subset), by the URL path the page asks for (/fonts/role/body.ttf); may still be coming */
+  fontFiles: FontFiles | Promise<FontFiles>;
   /** The role fonts' @font-face rules, served at FONT_CSS_PATH for pages that @import them */
   fontCss?: string;
   /** Per role family, the characters its face (whole or cut) has: a page that draws another in that role fails */
