@@ -183,7 +183,9 @@ export class Chrome {
     } catch (err) {
       const pid = watch.pid();
       // Puppeteer words a death while starting many ways ("Connection closed.", "Target closed" …): one is said.
-      const reason = pid !== undefined && !running(pid) ? 'the browser process exited while it was starting' : (err as Error).message;
+      // (Killed before it wrote its SingletonLock, it is known only by the pipe closing.)
+      const died = (pid !== undefined && !running(pid)) || /\b(Target|Connection) closed\b/.test((err as Error).message);
+      const reason = died ? 'the browser process exited while it was starting' : (err as Error).message;
       killGroup(pid); // one that hangs while starting
       removeFolder(profileDir);
       throw new RenderError(`could not start the browser at ${options.browserPath}: ${reason}`, { cause: err });
