@@ -130,6 +130,7 @@ export class Chrome {
   /** Resolves with the reason once the browser is gone (its exit status, or what is known after EXIT_WAIT_MS). */
   readonly goneReason: Promise<string>;
   #setGone!: (reason: string) => void;
+  readonly #onGone = new Set<() => void>();
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #closing: Promise<void> | undefined;
   readonly #removeOnExit = () => void removeFolder(this.profileDir);
@@ -143,6 +144,9 @@ export class Chrome {
     private readonly inFlight: () => string[],
   ) {
     this.goneReason = new Promise((resolve) => (this.#setGone = resolve));
+    void this.goneReason.then(() => {
+      for (const call of this.#onGone) call();
+    });
     const proc = browser.process();
     proc?.once('exit', (code, signal) => (this.#exit = { code, signal }));
     browser.once('disconnected', () => this.#disconnected());
@@ -213,6 +217,16 @@ export class Chrome {
    */
   newPage(): Promise<Page> {
     return this.browser.newPage({ type: 'window' });
+  }
+
+  /**
+   * Call `call` once the browser is gone; returns the way to take it back. A caller that awaited
+   * goneReason instead would hang its own promises on it for the browser's life: a batch kept every
+   * image it had rendered that way (Promise.race holds the winner's value), some 50 KB a row.
+   */
+  onGone(call: () => void): () => void {
+    this.#onGone.add(call);
+    return () => void this.#onGone.delete(call);
   }
 
   /** The error a page operation of `name` rejects with once the browser is gone. */

@@ -175,9 +175,8 @@ export class Renderer {
     let ok = false;
     let crashed: (err: Error) => void = () => undefined;
     const crash = new Promise<never>((_, reject) => (crashed = reject));
-    const gone = this.chrome.goneReason.then((): never => {
-      throw new BrowserGone('gone');
-    });
+    let leave: () => void = () => undefined;
+    const gone = new Promise<never>((_, reject) => (leave = this.chrome.onGone(() => reject(new BrowserGone('gone')))));
     // Nothing more is said about a page once the browser is gone: the run reports that once.
     const log = (line: string) => void (this.chrome.gone ? undefined : this.options.log(line));
     let served: ServedPage | undefined;
@@ -200,6 +199,7 @@ export class Renderer {
       if (err instanceof RenderError) throw err;
       throw new RenderError(`${job.name}: ${(err as Error).message}`, { cause: err });
     } finally {
+      leave();
       this.inFlight.delete(job.name);
       served?.remove();
       // A page still working (a crash or the browser's end won the race) is closed, not given back.

@@ -95,8 +95,7 @@ export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
   // every row's data, view and pages at once. The fonts are cut once, to the base file's pages and
   // every cell of the sheet.
   const fonts = resolveFonts(options.fonts);
-  const cells = sheet.rows.flatMap((r) => r.cells.map(String)).join('');
-  const text = [...new Set(drawnText(options.templatesDir, [buildView(baseData)], outputs) + cells)].join('');
+  const text = [...new Set(drawnText(options.templatesDir, [buildView(baseData)], outputs) + sheet.rows.flatMap((r) => r.cells.map(String)).join(''))].join('');
   const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say, oneProcess: true });
   const results: BatchRow[] = sheet.rows.map((r, i) => ({ row: r.row, name: names[i]!.name, status: 'stopped', files: [], problems: [] }));
   say(`${sheetName}: ${sheet.rows.length} rows; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
