@@ -9,7 +9,7 @@ import { fontFaceCss, resolveFonts, roleFontFiles } from '../src/fonts/fonts.js'
 import { finishPng, stitchPng } from '../src/image/image.js';
 import { TEMPLATES_DIR } from '../src/index.js';
 import { OUTPUTS, pixelSize } from '../src/view/outputs.js';
-import { bandLayout, MAX_BAND_PIXELS, MAX_SIDE_PX, MAX_SINGLE_PIXELS, Renderer, type PngCapture } from '../src/chrome/render.js';
+import { bandLayout, MAX_BAND_PIXELS, MAX_SIDE_PX, Renderer, type PngCapture } from '../src/chrome/render.js';
 import { renderHtml } from '../src/view/templates.js';
 import { buildView } from '../src/view/views.js';
 
@@ -26,10 +26,10 @@ describe('bandLayout', () => {
     assert.equal(top, height, 'bands cover the image exactly');
   };
 
-  it('one band up to the single-capture limit', () => {
+  it('one band up to the single-capture limit, two just over it', () => {
     assert.deepEqual(bandLayout(4961, 7016), [{ top: 0, height: 7016 }]); // A2@300, 35 MP
-    assert.deepEqual(bandLayout(5669, 8504), [{ top: 0, height: 8504 }]); // 2000×3000 mm @72, 48 MP
-    assert.ok(7016 * 8551 <= MAX_SINGLE_PIXELS);
+    assert.deepEqual(bandLayout(5000, 8000), [{ top: 0, height: 8000 }]); // 40 MP, the limit
+    assert.deepEqual(bandLayout(5669, 8504), [{ top: 0, height: 4252 }, { top: 4252, height: 4252 }]); // 2000×3000 mm @72, 48 MP
   });
 
   it('A0@300 in four equal bands of at most 40 MP, the last one row shorter', () => {
