@@ -46,3 +46,8 @@ export function processTree(root: number): number[] {
 export function treeRssMb(root = process.pid): number {
   return processTree(root).reduce((sum, pid) => sum + status(pid), 0) / 1024;
 }
+
+/** PSS of this process and everything it started, in MB: each shared page counted once. */
+export function treePssMb(root = process.pid): number {
+  return processTree(root).reduce((sum, pid) => sum + pss(pid), 0) / 1024;
+}
