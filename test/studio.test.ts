@@ -1,7 +1,7 @@
 // The studio as a person meets it, in real Chrome: upload a Word speech, see its figures, change a
 // label and watch the preview follow, fill in the masthead, be refused the export before sign-off,
 // sign off, export a ZIP, and find in its PDF the new label and every figure with its qualifier —
-// in files byte for byte the CLI's. Each step's screenshot goes to docs/studio-*.png for the README.
+// in files byte for byte the CLI's. Each step's screenshot goes to test/__output__/studio (docs/studio-*.png, for the README, with UPDATE_SNAPSHOTS=1).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +18,8 @@ import { makeDocx } from './fixtures/studio/docx.js';
 const ROOT = resolve('test/__output__/studio');
 const DIR = join(ROOT, 'projects');
 const DOWNLOADS = join(ROOT, 'downloads');
-const SHOTS = resolve('docs');
+// Screenshots of each step go to test/__output__/studio to look at; with UPDATE_SNAPSHOTS=1 they replace the README's in docs/.
+const SHOTS = resolve(process.env.UPDATE_SNAPSHOTS === '1' ? 'docs' : 'test/__output__/studio');
 const LABEL = '非公企业党组织覆盖面';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
