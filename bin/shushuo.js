@@ -6,7 +6,7 @@
 // should the compiled copy not be made (e.g. a read-only install), the sources run through tsx.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
@@ -32,7 +32,9 @@ async function compiled() {
   }
   const cache = join(root, 'node_modules/.cache/shushuo');
   const dir = join(cache, hash.digest('hex').slice(0, 16));
-  if (!existsSync(join(dir, 'done'))) {
+  if (existsSync(join(dir, 'done'))) {
+    utimesSync(dir, new Date(), new Date()); // in use: see below
+  } else {
     const esbuild = await import('esbuild');
     const tmp = `${dir}.${process.pid}`;
     try {
@@ -46,7 +48,7 @@ async function compiled() {
     } catch {
       rmSync(tmp, { recursive: true, force: true }); // another run made it first
     }
-    // Copies of older sources go after a day (a studio started earlier may still be importing from one).
+    // Copies of older sources go once unused for a day (a studio started earlier may still import from one).
     for (const old of readdirSync(cache)) {
       const path = join(cache, old);
       if (path !== dir && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
