@@ -22,7 +22,18 @@ export const DEFAULT_STORE = 'service-store';
 /** First backoff of a retried output, ms (then doubled). */
 const BACKOFF_MS = 1000;
 
-export interface ServiceOptions {
+/** What the service and a worker both take: the limits and how they render. */
+interface RenderOptions {
+  limits?: Partial<Limits>;
+  browser?: string;
+  fonts?: Partial<Record<Role, string>>;
+  templatesDir?: string;
+  log?: (line: string) => void;
+  /** Chrome could not be restarted (default: exit 1) */
+  fatal?: (err: Error) => void;
+}
+
+export interface ServiceOptions extends RenderOptions {
   port?: number;
   host?: string;
   /** The folder every machine shares */
@@ -31,13 +42,6 @@ export interface ServiceOptions {
   queue?: string;
   /** API tokens file; required on any address but loopback */
   tokens?: string;
-  limits?: Partial<Limits>;
-  browser?: string;
-  fonts?: Partial<Record<Role, string>>;
-  templatesDir?: string;
-  log?: (line: string) => void;
-  /** Chrome could not be restarted (default: exit 1) */
-  fatal?: (err: Error) => void;
 }
 
 export interface Service {
@@ -123,10 +127,9 @@ export async function startService(options: ServiceOptions = {}): Promise<Servic
   };
 }
 
-export interface WorkerOptions {
+export interface WorkerOptions extends RenderOptions {
   queue: string;
   store?: string;
-  limits?: Partial<Limits>;
   /** Outputs at once over this worker's browser (default 2) */
   concurrency?: number;
   /** Serve /health and /metrics on this port (none when absent) */
@@ -134,11 +137,6 @@ export interface WorkerOptions {
   host?: string;
   /** A killed worker's jobs move to another after this long, s (default 30) */
   stalledS?: number;
-  browser?: string;
-  fonts?: Partial<Record<Role, string>>;
-  templatesDir?: string;
-  log?: (line: string) => void;
-  fatal?: (err: Error) => void;
 }
 
 export interface RenderWorker {
