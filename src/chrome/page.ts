@@ -287,17 +287,16 @@ function uncoveredChars(coverage: Record<string, string> | null): string[] {
  * Only the asset server serves fonts to the page (every other host is unreachable), so a web font is one of the roles.
  */
 async function checkFonts(page: Page, cdp: CDPSession, name: string): Promise<void> {
+  let stray = false;
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
     const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: `[${PROBE}]` });
     const answers = await Promise.all(nodeIds.map((nodeId) => cdp.send('CSS.getPlatformFontsForNode', { nodeId })));
-    if (answers.some(({ fonts }) => fonts.some((f) => !f.isCustomFont))) {
-      await page.evaluate(`document.querySelectorAll('[${PROBE}]').forEach((el) => el.remove())`);
-      await eachTextNode(cdp, name);
-    }
+    stray = answers.some(({ fonts }) => fonts.some((f) => !f.isCustomFont));
   } finally {
     await page.evaluate(`document.querySelectorAll('[${PROBE}]').forEach((el) => el.remove())`);
   }
+  if (stray) await eachTextNode(cdp, name);
 }
 
 /** Which text each system font drew, asked node by node; fails naming them. */

@@ -52,8 +52,8 @@ export async function finishPng(capture: PngCapture, want: PngInfo, name: string
   const image = (await stitched(capture, want, name)).removeAlpha();
   if (want.width * want.height > PALETTE_MAX_PIXELS || want.dpi > PALETTE_MAX_DPI) {
     // zlib level 6: the A2 poster (35 MP) took 1.15 s at level 9 for 0.96 MB, 0.12 s at 6 for 1.25 MB.
-    const full = await image.clone().withMetadata({ density: want.dpi }).png({ compressionLevel: 6 }).toBuffer();
-    return { png: full, palette: false, truecolourBytes: full.byteLength, alternates: await smaller(alsoAs, image, want, full.byteLength) };
+    const [full, tries] = await Promise.all([image.clone().withMetadata({ density: want.dpi }).png({ compressionLevel: 6 }).toBuffer(), otherFormats(alsoAs, () => image.clone(), want)]);
+    return { png: full, palette: false, truecolourBytes: full.byteLength, alternates: smallerThan(tries, full) };
   }
   // Decoded once; each encoding starts from these pixels, two at once (sharp runs them on its threads):
   // a card took some 210 ms one after another, each decoding Chrome's PNG again.
@@ -67,27 +67,18 @@ export async function finishPng(capture: PngCapture, want: PngInfo, name: string
     pixels().withMetadata({ density: want.dpi }).png({ compressionLevel: 6 }).toBuffer(),
     pixels().withMetadata({ density: want.dpi }).png({ palette: true, quality: 100, effort: 4, compressionLevel: 6 }).toBuffer(),
   ]);
-  const psnr = psnrOfPixels(data, await sharp(palette).removeAlpha().toColourspace('srgb').raw().toBuffer());
+  const psnr = psnrOf(data, await sharp(palette).removeAlpha().toColourspace('srgb').raw().toBuffer());
   if (palette.byteLength < full.byteLength && psnr >= PALETTE_MIN_PSNR) {
     // JPEG and WebP are not tried for what a palette holds: over the 33 screen images of the first
     // speech, WebP (q90) came out 1.29–1.52× and JPEG 2.8–3.2× the size of the palette PNG.
     return { png: palette, palette: true, truecolourBytes: full.byteLength, psnr, alternates: [] };
   }
-  const [png, tries] = await Promise.all([
-    pixels().withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer(),
-    Promise.all(alsoAs.map((ext) => encode(pixels(), ext, info.width, info.height))),
-  ]);
-  return { png, palette: false, truecolourBytes: png.byteLength, psnr, alternates: tries.filter((t): t is Alternate => t !== undefined && t.data.byteLength < png.byteLength) };
+  const [png, tries] = await Promise.all([pixels().withMetadata({ density: want.dpi }).png({ compressionLevel: 9 }).toBuffer(), otherFormats(alsoAs, pixels, want)]);
+  return { png, palette: false, truecolourBytes: png.byteLength, psnr, alternates: smallerThan(tries, png) };
 }
 
-/** Peak signal-to-noise ratio of b against a, over the RGB channels, in dB (Infinity when equal). */
-export async function psnrOf(a: Buffer, b: Buffer): Promise<number> {
-  const [x, y] = await Promise.all([a, b].map((img) => sharp(img).removeAlpha().toColourspace('srgb').raw().toBuffer()));
-  return psnrOfPixels(x!, y!);
-}
-
-/** PSNR of two raw RGB images of one size, in dB. */
-function psnrOfPixels(x: Buffer, y: Buffer): number {
+/** Peak signal-to-noise ratio of y against x, two raw RGB images of one size, in dB (Infinity when equal). */
+function psnrOf(x: Buffer, y: Buffer): number {
   if (x.length !== y.length) throw new Error(`psnr: expected images of one size, received ${x.length} and ${y.length} bytes of pixels`);
   let sum = 0;
   for (let i = 0; i < x.length; i++) {
@@ -99,21 +90,22 @@ function psnrOfPixels(x: Buffer, y: Buffer): number {
 }
 
 /**
- * One JPEG or WebP of the pixels. Flat artwork is nearly always smallest as a palette PNG, so these are
- * quick tries: mozjpeg's trellis and WebP's effort 5 took 219 and 131 ms a card for files then not written.
- * WebP holds at most 16383 px a side (a long image of forty figures is taller): none is made.
+ * A JPEG and a WebP of the pixels, as asked. These are quick tries: mozjpeg's trellis and WebP's effort 5
+ * took 219 and 131 ms a card. WebP holds at most 16383 px a side (a long image of forty figures is
+ * taller): none is made.
  */
-async function encode(image: Sharp, ext: Alternate['ext'], width: number, height: number): Promise<Alternate | undefined> {
-  if (ext === 'jpg') return { ext, data: await image.jpeg({ quality: 90, optimiseCoding: true, chromaSubsampling: '4:4:4' }).toBuffer() };
-  if (Math.max(width, height) > WEBP_MAX_SIDE) return undefined;
-  return { ext, data: await image.webp({ quality: 90, effort: 2 }).toBuffer() };
+function otherFormats(alsoAs: Alternate['ext'][], image: () => Sharp, want: PngInfo): Promise<Alternate[]> {
+  const fits = (ext: Alternate['ext']) => ext === 'jpg' || Math.max(want.width, want.height) <= WEBP_MAX_SIDE;
+  return Promise.all(
+    alsoAs.filter(fits).map(async (ext) => ({
+      ext,
+      data: await (ext === 'jpg' ? image().jpeg({ quality: 90, optimiseCoding: true, chromaSubsampling: '4:4:4' }) : image().webp({ quality: 90, effort: 2 })).toBuffer(),
+    })),
+  );
 }
 
-/** The versions of a big image that are smaller than its PNG. */
-async function smaller(alsoAs: Alternate['ext'][], image: Sharp, want: PngInfo, pngBytes: number): Promise<Alternate[]> {
-  const tries = await Promise.all(alsoAs.map((ext) => encode(image.clone(), ext, want.width, want.height)));
-  return tries.filter((t): t is Alternate => t !== undefined && t.data.byteLength < pngBytes);
-}
+/** The versions worth writing: those smaller than the PNG. */
+const smallerThan = (tries: Alternate[], png: Buffer) => tries.filter((t) => t.data.byteLength < png.byteLength);
 
 const WEBP_MAX_SIDE = 16_383;
 
