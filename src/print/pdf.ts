@@ -2,7 +2,8 @@
 // with fixed dates and IDs, and reading back what Chrome actually wrote (pages, MediaBox, outline).
 
 import { createHash } from 'node:crypto';
-import { cmyk, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import { cmyk, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import { streamBytes } from './pdf-content.js';
 
 export interface PdfMeta {
   title: string;
@@ -156,7 +157,7 @@ function shrunkPagesOf(doc: PDFDocument): ShrunkPage[] {
     const node = page.node.Contents();
     const contents = node instanceof PDFArray ? node.lookup(0) : node;
     if (!(contents instanceof PDFRawStream)) return;
-    const head = Buffer.from(decodePDFRawStream(contents).decode().subarray(0, 400)).toString('latin1');
+    const head = Buffer.from(streamBytes(contents).subarray(0, 400)).toString('latin1');
     const cms = [...head.matchAll(/([-\d.]+) [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ cm/g)].slice(0, 2).map((m) => Math.abs(Number(m[1])));
     if (cms.length < 2) return;
     const scale = cms[0]! * cms[1]!;
