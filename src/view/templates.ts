@@ -1,5 +1,5 @@
-// Stage 3: Handlebars. Each render gets a fresh Handlebars instance, so helpers and
-// partials cannot leak from one render into the next.
+// Stage 3: Handlebars. An instance per set of partials, so a partial cannot leak from one set of
+// templates into another; its compiled templates are kept and reused.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -28,13 +28,28 @@ export interface PageModel {
   figure?: FigureView;
 }
 
-/** Render one output's HTML from its template. */
-export function renderHtml(templatesDir: string, view: View, output: OutputSpec, page: PageGeometry, fontCss: string): string {
+/** Handlebars instances by their partials' text, each with the templates it compiled, by their text. */
+const compiled = new Map<string, { hbs: typeof Handlebars; templates: Map<string, HandlebarsTemplateDelegate> }>();
+/** Instances, and templates per instance, kept (a studio whose maintainer edits templates makes new ones). */
+const KEEP = 16;
+
+/** Oldest out once a map holds more than KEEP. */
+function keep<K, V>(map: Map<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  if (map.size > KEEP) map.delete(map.keys().next().value!);
+  return value;
+}
+
+/**
+ * A Handlebars instance with the helpers and these partials. Helpers take what they need from the
+ * model (options.data.root), so an instance and its compiled templates serve every render.
+ */
+function instance(partials: [string, string][]): { hbs: typeof Handlebars; templates: Map<string, HandlebarsTemplateDelegate> } {
+  const key = JSON.stringify(partials);
+  const known = compiled.get(key);
+  if (known) return known;
   const hbs = Handlebars.create();
-  const partialsDir = join(templatesDir, 'partials');
-  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
-    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'));
-  }
+  for (const [name, source] of partials) hbs.registerPartial(name, source);
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // Arithmetic for layouts that scale with the page: {{div page.widthMm 420}}.
   const number = (name: string, x: unknown) => {
@@ -46,10 +61,21 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
   hbs.registerHelper('lt', (a: unknown, b: unknown) => number('lt', a) < number('lt', b));
   hbs.registerHelper('inc', (a: unknown) => number('inc', a) + 1);
   // {{edge 37}}: a distance from the trim edge, measured from the edge of the page Chrome prints (trim + bleed).
-  hbs.registerHelper('edge', (mm: unknown) => {
+  hbs.registerHelper('edge', (mm: unknown, options: Handlebars.HelperOptions) => {
     if (typeof mm !== 'number') throw new Error(`edge: expected a number of mm, received ${JSON.stringify(mm)}`);
-    return `${round3(mm + page.bleedMm)}mm`;
+    return `${round3(mm + (options.data.root as PageModel).page.bleedMm)}mm`;
   });
+  return keep(compiled, key, { hbs, templates: new Map() });
+}
+
+/** Render one output's HTML from its template. Templates and partials are read each time; what was compiled before is reused. */
+export function renderHtml(templatesDir: string, view: View, output: OutputSpec, page: PageGeometry, fontCss: string): string {
+  const partialsDir = join(templatesDir, 'partials');
+  const partials = readdirSync(partialsDir)
+    .filter((f) => f.endsWith('.hbs'))
+    .sort()
+    .map((file): [string, string] => [basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8')]);
+  const { hbs, templates } = instance(partials);
   const file = join(templatesDir, `${output.template}.hbs`);
   let source: string;
   try {
@@ -58,7 +84,8 @@ export function renderHtml(templatesDir: string, view: View, output: OutputSpec,
     throw new Error(`template ${file}: cannot read it (${(err as Error).message})`, { cause: err });
   }
   // The front matter declares the outputs (src/view/registry.ts); Handlebars compiles the rest.
-  const template = hbs.compile(templateBody(source), { strict: true, noEscape: false });
+  const body = templateBody(source);
+  const template = templates.get(body) ?? keep(templates, body, hbs.compile(body, { strict: true, noEscape: false }));
   const model: PageModel = {
     view,
     output,
