@@ -84,7 +84,7 @@ async function pageBenches(): Promise<void> {
   const renderer = await launchRenderer({ browserPath, templatesDir: TEMPLATES_DIR, fonts, text }, () => undefined, () => undefined);
   // The floor: the same fonts and files, a page loaded once, printed or captured again and again.
   const subset = await subsetFonts(roleFontFiles(fonts), text);
-  const assets = await AssetServer.start({ templatesDir: TEMPLATES_DIR, fontFiles: subset.files, fontCss: fontFaceCss(fonts) });
+  const assets = await AssetServer.start({ templatesDir: TEMPLATES_DIR, fontFiles: subset.files, fontCss: fontFaceCss(fonts, text) });
   const chrome = await Chrome.launch({ browserPath, args: assets.chromeArgs, log: () => undefined, inFlight: () => [] });
   const loaded = async (page: PageHtml, viewport: Viewport) => {
     const warm = await WarmPage.open(chrome);

@@ -46,7 +46,7 @@ export async function launchRenderer(
   const subsetting = subsetFonts(roleFontFiles(run.fonts), run.text);
   const fontFiles = subsetting.then((s) => s.files);
   fontFiles.catch(() => undefined); // a failure is reported from subsetting, below
-  const launching = Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles, fontCss: fontFaceCss(run.fonts), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
+  const launching = Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles, fontCss: fontFaceCss(run.fonts, run.text), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
   const [subset, renderer] = await Promise.allSettled([subsetting, launching]);
   if (subset.status === 'rejected') {
     if (renderer.status === 'fulfilled') await renderer.value.close();

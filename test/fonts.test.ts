@@ -99,6 +99,25 @@ describe('default font roles', () => {
     assert.doesNotMatch(css, /url\(\.\/files/, 'package URLs point at the served path');
   });
 
+  it("with a run's text, a package face keeps only the rules whose unicode-range holds one of its characters", () => {
+    const all = fontFaceCss(fonts).match(/@font-face\s*{[^}]*}/g)!;
+    const kept = fontFaceCss(fonts, '党7').match(/@font-face\s*{[^}]*}/g)!;
+    const ranges = (rule: string) => /unicode-range:\s*([^;]*)/.exec(rule)?.[1] ?? '';
+    const holds = (rule: string, cp: number) =>
+      ranges(rule).split(',').some((part) => {
+        const [lo, hi] = part.trim().replace(/^U\+/i, '').split('-').map((h) => parseInt(h, 16));
+        return cp >= lo! && cp <= (hi ?? lo)!;
+      });
+    const wanted = all.filter((r) => !ranges(r) || holds(r, '党'.codePointAt(0)!) || holds(r, 0x37));
+    assert.ok(kept.length < all.length / 10, `expected a few of ${all.length} rules, received ${kept.length}`);
+    assert.deepEqual(kept, wanted);
+    // Every role and every weight of a package face keeps the rules for both characters.
+    for (const f of fonts.filter((f) => f.source.kind === 'package')) {
+      const own = kept.filter((r) => r.includes(`'${f.cssFamily}'`));
+      assert.ok(own.some((r) => holds(r, 0x37)) && own.some((r) => holds(r, '党'.codePointAt(0)!)), f.cssFamily);
+    }
+  });
+
   it('仿宋 and 楷体 come from the converted Fandol faces, or are reported as substitutes', () => {
     for (const role of ['body', 'subheading'] as const) {
       const face = fonts.find((f) => f.role === role)!;
