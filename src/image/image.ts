@@ -112,7 +112,7 @@ const WEBP_MAX_SIDE = 16_383;
 
 /** A thumbnail for the gallery, at most `size` px on its longer side. */
 export async function thumbnail(image: Uint8Array | string, size = 400): Promise<Buffer> {
-  return sharp(image).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true }).toBuffer();
+  return sharp(image).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true, effort: 1, dither: 0 }).toBuffer();
 }
 
 /** The bands stitched into one full-colour PNG, quickly compressed: the pixels exactly as Chrome drew them. */
