@@ -9,7 +9,7 @@ import { toPdfX } from './print/ghostscript.js';
 import { preflight, preflightDocument, type PreflightReport } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
 import { fontFaceCss, missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
-import { finishPng, thumbnail } from './image/image.js';
+import { finishPng, thumbnail, THUMBNAIL_PX } from './image/image.js';
 import { galleryHtml, type GalleryItem } from './image/gallery.js';
 import { pixelSize, type OutputSpec } from './view/outputs.js';
 import { finishPdf, pdfInfo, readPdfInfo } from './print/pdf.js';
@@ -177,16 +177,19 @@ export function describeGlyph(p: MissingGlyph, roleStyle: string): string {
   return `the character "${p.char}" (U+${p.char.codePointAt(0)!.toString(16).toUpperCase()}) is not in ${p.face}, the face of the ${p.role} role (${roleStyle}); rewrite it, or give the role a font that has it (--font ${p.role}=FILE)`;
 }
 
-/** output/index.html: every file with a thumbnail (thumbs/), its size and a link. */
-export async function writeGallery(out: string, title: string, entries: ManifestEntry[]): Promise<void> {
-  writeAtomic(join(out, 'index.html'), galleryHtml(title, await writeThumbnails(out, entries)));
+/**
+ * output/index.html: every file with a thumbnail (thumbs/), its size and a link. `made`: thumbnails a
+ * run made while it rendered, by file (see Thumbnails).
+ */
+export async function writeGallery(out: string, title: string, entries: ManifestEntry[], made?: Thumbnails): Promise<void> {
+  writeAtomic(join(out, 'index.html'), galleryHtml(title, await writeThumbnails(out, entries, made)));
 }
 
 /**
  * The gallery's thumbnail of each file (thumbs/<file>.png); one newer than its file is kept. A batch
  * makes a row's as soon as the row is done, so the gallery at its end has none left to make.
  */
-export async function writeThumbnails(out: string, entries: ManifestEntry[]): Promise<GalleryItem[]> {
+export async function writeThumbnails(out: string, entries: ManifestEntry[], made?: Thumbnails): Promise<GalleryItem[]> {
   const items: GalleryItem[] = [];
   for (const entry of [...entries].sort((a, b) => a.file.localeCompare(b.file))) {
     const source = join(out, entry.file);
@@ -196,24 +199,48 @@ export async function writeThumbnails(out: string, entries: ManifestEntry[]): Pr
       items.push({ entry, thumbnail: thumb });
       continue;
     }
-    const image = entry.file.endsWith('.pdf') ? await firstPageImage(source) : entry.file.endsWith('.png') ? source : undefined;
-    if (!image) {
-      items.push({ entry });
-      continue;
-    }
-    writeAtomic(target, await thumbnail(image));
-    items.push({ entry, thumbnail: thumb });
+    const image = (await made?.get(entry.file)) ?? (await thumbnailOf(source));
+    if (image) writeAtomic(target, image);
+    items.push(image ? { entry, thumbnail: thumb } : { entry });
   }
   return items;
 }
 
 /**
- * Page 1 of a PDF as a small PNG, through poppler's pdftoppm; undefined where poppler is missing.
- * Not spawnSync: that held node's one thread some 50 ms a briefing, while a batch's other pages waited.
+ * Thumbnails made while a run renders, one at a time, from the files as they are staged: a run's
+ * gallery had to make all 39 of the default set after the last output (some 1.5 s).
+ */
+export class Thumbnails {
+  readonly #made = new Map<string, Promise<Buffer | undefined>>();
+  #last: Promise<unknown> = Promise.resolve();
+
+  /** Start the thumbnail of `dir/file` once the one before it is made. */
+  add(dir: string, file: string): void {
+    const made = this.#last.then(() => thumbnailOf(join(dir, file))).catch(() => undefined);
+    this.#made.set(file, made);
+    this.#last = made;
+  }
+
+  /** The thumbnail of a file, undefined when none was started or it could not be made (the file moved on). */
+  get(file: string): Promise<Buffer | undefined> | undefined {
+    return this.#made.get(file);
+  }
+}
+
+/** A PDF's first page or a PNG as a gallery thumbnail; undefined for other files, or without poppler. */
+async function thumbnailOf(file: string): Promise<Buffer | undefined> {
+  const image = file.endsWith('.pdf') ? await firstPageImage(file) : file.endsWith('.png') ? file : undefined;
+  return image ? thumbnail(image) : undefined;
+}
+
+/**
+ * Page 1 of a PDF as a PNG of at most the thumbnail's size, through poppler's pdftoppm; undefined
+ * where poppler is missing. Not spawnSync: that held node's one thread some 50 ms a briefing, while
+ * a batch's other pages waited.
  */
 async function firstPageImage(pdf: string): Promise<Buffer | undefined> {
   try {
-    const { stdout } = await promisify(execFile)('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-png', pdf], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('pdftoppm', ['-scale-to', String(THUMBNAIL_PX), '-f', '1', '-l', '1', '-png', pdf], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
     return stdout.length > 0 ? stdout : undefined;
   } catch {
     return undefined;

@@ -110,8 +110,11 @@ const smallerThan = (tries: Alternate[], png: Buffer) => tries.filter((t) => t.d
 
 const WEBP_MAX_SIDE = 16_383;
 
+/** The longer side of a gallery thumbnail, px. */
+export const THUMBNAIL_PX = 400;
+
 /** A thumbnail for the gallery, at most `size` px on its longer side. */
-export async function thumbnail(image: Uint8Array | string, size = 400): Promise<Buffer> {
+export async function thumbnail(image: Uint8Array | string, size = THUMBNAIL_PX): Promise<Buffer> {
   return sharp(image).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true, effort: 1, dither: 0 }).toBuffer();
 }
 

@@ -14,7 +14,7 @@ import type { SpeechData } from '../data/types.js';
 import { fontFaceCss, type RoleFace } from '../fonts/fonts.js';
 import { begin, readManifest } from '../output/transaction.js';
 import { sha256, type ManifestEntry } from '../output/write.js';
-import { describeEntry, eachAtOnce, launchRenderer, LINKED_FONT_CSS, PAGES_AT_ONCE, pageHtmls, renderOutput, writeGallery, type PageHtml } from '../pipeline.js';
+import { describeEntry, eachAtOnce, launchRenderer, LINKED_FONT_CSS, PAGES_AT_ONCE, pageHtmls, renderOutput, Thumbnails, writeGallery, type PageHtml } from '../pipeline.js';
 import type { OutputSpec } from '../view/outputs.js';
 import { buildView, type View } from '../view/views.js';
 import { UserError } from '../errors.js';
@@ -158,6 +158,7 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
   const written: ManifestEntry[] = [];
   const kept: string[] = [];
   const failed: { output: string; reason: string }[] = [];
+  const thumbnails = new Thumbnails();
   let stopped: Error | undefined;
   try {
     // 2. Outputs whose files are up to date are kept as they are.
@@ -193,6 +194,7 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
         const files = (await renderOutput(renderer, page, view, print, tx.staging)).map((f) => ({ ...f, output: output.name, ...(entry ? { key: entry.key } : {}) }));
         if (stopped) return;
         written.push(...files);
+        if (job.gallery) for (const f of files) thumbnails.add(tx.staging, f.file);
         onOutput({ name: output.name, status: 'done', seconds: (performance.now() - t0) / 1000, files });
       } catch (err) {
         const full = diskFull(err, job.out);
@@ -219,7 +221,7 @@ export async function runJob(session: Session, job: Job, onOutput: (e: OutputEve
     } catch (err) {
       throw diskFull(err, job.out) ?? err;
     }
-    if (job.gallery && written.length > 0) await writeGallery(job.out, job.gallery, manifest);
+    if (job.gallery && written.length > 0) await writeGallery(job.out, job.gallery, manifest, thumbnails);
     return { files: written, kept, failed, manifest, ...(stopped ? { stopped } : {}), seconds: (performance.now() - started) / 1000 };
   } finally {
     tx.close();
