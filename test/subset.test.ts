@@ -58,6 +58,14 @@ describe('subsetFonts', { timeout: 60_000 }, () => {
     assert.equal(face.covers('龍'.codePointAt(0)!), false);
     assert.equal(face.family, readSfnt(readFileSync(KAI), KAI).family);
     assert.match(report[0]!, /FandolKai-Regular\.ttf: 8\.\d MB → 0\.\d\d MB, cut to the 8 characters the pages may draw/);
+
+    // The same cut again comes from the cache, byte for byte; another text is cut anew.
+    const again = await subsetFonts(new Map([[url, KAI]]), '（一）楷体ABC');
+    assert.deepEqual(again.files.get(url), cut);
+    assert.match(again.report[0]!, /cut to the 8 characters the pages may draw \(cut before\)$/);
+    const other = await subsetFonts(new Map([[url, KAI]]), `（一）楷体ABC${Date.now()}`);
+    assert.doesNotMatch(other.report[0]!, /cut before/);
+    assert.ok(readSfnt(other.files.get(url) as Uint8Array, 'the subset').covers(String(Date.now())[0]!.codePointAt(0)!));
   });
 
   it('serves a small file, and any file it cannot cut, whole, and says why', async () => {
