@@ -85,9 +85,12 @@ export function pdfViewport(page: { width: number; height: number }): Viewport {
   return { width: Math.ceil(page.width), height: Math.ceil(page.height), deviceScaleFactor: 1 };
 }
 
-/** A PDF whose page size comes from the page's own @page rule. */
+/**
+ * A PDF whose page size comes from the page's own @page rule. Its fonts are in: the page's load
+ * waited for them (puppeteer's own wait made an isolated world in each new document, some 6 ms).
+ */
 export async function printPdf(page: WarmPage, outline: boolean): Promise<Uint8Array> {
-  return page.page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline, timeout: 120_000 });
+  return page.page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline, timeout: 120_000, waitForFonts: false });
 }
 
 /**
