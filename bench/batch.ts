@@ -1,16 +1,15 @@
 // npm run bench:batch: a batch of the example sheet grown to N rows (default 100), briefing and a card
-// per row. Prints rows per second and the memory of node and Chrome (PSS of this process's tree) about
-// row 20 and over the last rows, for one browser with two pages at once, and for two browsers (the
-// sheet in two halves, side by side) with a page each.
+// per row, run as a user runs it (`node bin/shushuo.js batch`). Prints rows per second and the memory
+// of node and Chrome (PSS of this process's tree) about row 20 and over the last rows, for one browser
+// with two pages at once, and for two browsers (the sheet in two halves, side by side) with a page each.
 //
 //   node --import tsx bench/batch.ts [ROWS]
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { batch } from '../src/jobs/batch.js';
-import { TEMPLATES_DIR } from '../src/index.js';
 import { treePssMb } from './proc.js';
 
 const SHEET = 'examples/batch/counties.csv';
@@ -38,27 +37,28 @@ interface BatchRun {
   atEnd: number;
 }
 
+/** `shushuo batch` as a user runs it (bin/shushuo.js, with its node flags), sampling memory at each row done. */
 async function run(sheet: string, out: string, atOnce: number, rows: number, memory: { at20: number; atEnd: number }): Promise<number> {
-  let done = 0;
-  const stream = {
-    isTTY: false,
-    write: (chunk: string) => {
-      for (const l of chunk.split('\n')) {
-        if (!/^✓ row /.test(l.trim())) continue;
-        done++;
-        samples.push(treePssMb());
-      }
-      return true;
-    },
-  };
   const samples: number[] = [];
-  const result = await batch({ data: sheet, base: BASE, template: TEMPLATE, out, templatesDir: TEMPLATES_DIR, atOnce, stream });
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['bin/shushuo.js', 'batch', '--data', sheet, '--base', BASE, '--template', TEMPLATE, '--out', out, '--jobs', String(atOnce)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  let partial = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-20_000);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const l of lines) if (/^✓ row /.test(l.trim())) samples.push(treePssMb());
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const seconds = (performance.now() - t0) / 1000;
   // A tab renewing or a collection at one row moves a single sample by 20%: the median of ten rows.
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   memory.at20 = median(samples.slice(Math.max(0, Math.min(20, rows) - 5), Math.min(20, rows) + 5));
   memory.atEnd = median(samples.slice(-10));
-  if (result.rows.some((r) => r.status !== 'rendered')) throw new Error(`bench: expected every row rendered, received\n${result.summary}`);
-  return result.seconds;
+  const result = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as { rows: { status: string }[] };
+  if (code !== 0 || result.rows.some((r) => r.status !== 'rendered')) throw new Error(`bench: expected every row rendered, received exit ${code}:\n${stderr.slice(-3000)}`);
+  return seconds;
 }
 
 export async function runBatchBench(options: { rows: number }): Promise<void> {
