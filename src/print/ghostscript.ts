@@ -33,7 +33,7 @@ import {
   type PDFPageLeaf,
 } from 'pdf-lib';
 import { PRINT_INKS, rewriteInks, type Ink } from './inks.js';
-import { contentStreams, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
+import { contentStreams, LOAD_OPTIONS, Name, operations, pageContent, SAVE_OPTIONS, streamBytes, type Value } from './pdf-content.js';
 import { pageTransparency } from './preflight.js';
 
 
@@ -80,7 +80,7 @@ export async function toPdfX(rgbPdf: Uint8Array, options: PdfxOptions): Promise<
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(epoch)) throw new GhostscriptError(`toPdfX date: expected YYYY-MM-DD, received "${options.date}"`);
 
   // 1. Inks: exact CMYK for black, the red and the greys; TrimBox on every page.
-  const source = await PDFDocument.load(rgbPdf, { updateMetadata: false });
+  const source = await PDFDocument.load(rgbPdf, LOAD_OPTIONS);
   const inks = options.inks ?? PRINT_INKS;
   const counts = rewriteDocumentInks(source, inks);
   log(`inks: ${describeCounts(counts.replaced) || 'none'}; left for ICC conversion: ${describeCounts(counts.left) || 'none'}`);
@@ -95,7 +95,7 @@ export async function toPdfX(rgbPdf: Uint8Array, options: PdfxOptions): Promise<
   const sourceFonts = new Map<PDFDict, FontInfo>();
   const sourceText = source.getPages().map((page) => pageGlyphs(page.node, source.context, sourceFonts));
   const transparency = source.getPages().map((page) => pageTransparency(page.node));
-  const prepared = await source.save({ useObjectStreams: false, updateFieldAppearances: false });
+  const prepared = await source.save(SAVE_OPTIONS);
 
   // 2. Ghostscript, in a temp folder that is removed afterwards.
   const dir = mkdtempSync(join(tmpdir(), 'shushuo-pdfx-'));
@@ -118,7 +118,7 @@ export async function toPdfX(rgbPdf: Uint8Array, options: PdfxOptions): Promise<
   }
 
   // 3. Text: what the input's glyphs stand for, into the ToUnicode maps of the output's fonts.
-  const result = await PDFDocument.load(output, { updateMetadata: false });
+  const result = await PDFDocument.load(output, LOAD_OPTIONS);
   if (result.getPageCount() !== sourceText.length) {
     throw new GhostscriptError(`Ghostscript wrote ${result.getPageCount()} pages, expected ${sourceText.length}`);
   }
@@ -127,7 +127,7 @@ export async function toPdfX(rgbPdf: Uint8Array, options: PdfxOptions): Promise<
 
   // 4. Fixed bytes. pdf-lib keeps gs's info dictionary and output intent, but always writes a
   // %PDF-1.7 header: gs's version (1.3 for PDF/X-3) goes back in. The /ID becomes a hash of the file.
-  const saved = repair.fonts > 0 ? await result.save({ useObjectStreams: false, updateFieldAppearances: false, addDefaultPage: false }) : output;
+  const saved = repair.fonts > 0 ? await result.save({ ...SAVE_OPTIONS, addDefaultPage: false }) : output;
   return fixFileId(withHeaderOf(output, saved));
 }
 

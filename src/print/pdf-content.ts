@@ -7,7 +7,14 @@
 // one operation and copy every other byte unchanged.
 
 import { constants as zlib, inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFName, PDFRawStream, PDFRef, type PDFPageLeaf } from 'pdf-lib';
+import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFName, PDFRawStream, PDFRef, type PDFPageLeaf } from 'pdf-lib';
+
+/**
+ * pdf-lib loads and saves without yielding to the event loop. By default it waits a timer tick every
+ * 100 objects read and 50 written: the briefing's load took 15 ms that way against 6, its save 37 ms against 3.
+ */
+export const LOAD_OPTIONS = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest } as const;
+export const SAVE_OPTIONS = { useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity } as const;
 
 /** A name, without its slash and with `#xx` escapes decoded: `/F1` → `F1`. */
 export class Name {

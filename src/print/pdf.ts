@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { cmyk, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFObject, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
-import { streamBytes } from './pdf-content.js';
+import { LOAD_OPTIONS, SAVE_OPTIONS, streamBytes } from './pdf-content.js';
 
 export interface PdfMeta {
   title: string;
@@ -82,7 +82,7 @@ function setPrintBoxes(doc: PDFDocument, boxes: PrintBoxes): void {
  * document as saved, for checks that would otherwise parse the bytes again.
  */
 export async function finishPdf(raw: Uint8Array, boxes: PrintBoxes, meta: PdfMeta): Promise<{ pdf: Uint8Array; shrunk: ShrunkPage[]; doc: PDFDocument }> {
-  const doc = await PDFDocument.load(raw, { updateMetadata: false });
+  const doc = await PDFDocument.load(raw, LOAD_OPTIONS);
   const shrunk = shrunkPagesOf(doc);
   if (shrunk.length > 0) return { pdf: raw, shrunk, doc };
   setPrintBoxes(doc, boxes);
@@ -112,7 +112,7 @@ async function saveWithMetadata(doc: PDFDocument, meta: PdfMeta): Promise<Uint8A
   renumberStructureIds(doc);
   const placeholder = PDFHexString.of(ID_PLACEHOLDER);
   doc.context.trailerInfo.ID = doc.context.obj([placeholder, placeholder]);
-  const pdf = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+  const pdf = await doc.save(SAVE_OPTIONS);
   const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   const trailer = text.lastIndexOf('trailer');
   const at = [text.indexOf(`<${ID_PLACEHOLDER}>`, trailer)];
@@ -126,7 +126,7 @@ async function saveWithMetadata(doc: PDFDocument, meta: PdfMeta): Promise<Uint8A
 }
 
 export async function readPdfInfo(pdf: Uint8Array): Promise<PdfInfo> {
-  return pdfInfo(await PDFDocument.load(pdf, { updateMetadata: false }));
+  return pdfInfo(await PDFDocument.load(pdf, LOAD_OPTIONS));
 }
 
 export function pdfInfo(doc: PDFDocument): PdfInfo {
@@ -142,7 +142,7 @@ export function pdfInfo(doc: PDFDocument): PdfInfo {
  * `cm` operators whose product is 0.75 (CSS px → pt) when nothing was shrunk.
  */
 export async function shrunkPages(pdf: Uint8Array): Promise<ShrunkPage[]> {
-  return shrunkPagesOf(await PDFDocument.load(pdf, { updateMetadata: false }));
+  return shrunkPagesOf(await PDFDocument.load(pdf, LOAD_OPTIONS));
 }
 
 export interface ShrunkPage {

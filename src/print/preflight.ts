@@ -13,7 +13,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObject, PDFPageLeaf, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
-import { INLINE_SPACES, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
+import { INLINE_SPACES, LOAD_OPTIONS, Name, operations, pageContent, streamBytes, type Value } from './pdf-content.js';
 import { UserError } from '../errors.js';
 
 // ---------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ function readOptions(options: PreflightOptions): Limits {
 
 async function loadPdf(bytes: Uint8Array, name: string): Promise<PDFDocument> {
   try {
-    return await PDFDocument.load(bytes, { updateMetadata: false });
+    return await PDFDocument.load(bytes, LOAD_OPTIONS);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     if (/encrypted/i.test(message)) {
