@@ -87,10 +87,18 @@ describe('the output folder is a transaction', { timeout: 300_000 }, () => {
     rmSync(out, { recursive: true, force: true });
     await render({ data: SPEECHES.minimal, out, only: [CARD] });
     const before = hashes(out);
-    const child = spawn('node', ['bin/shushuo.js', 'render', '--data', SPEECHES.luoyang, '--out', out, '--only', `briefing,${CARD.replace('villages', 'inspection-rounds')}`], { stdio: 'ignore' });
-    // Kill it once it is rendering: its staging folder exists.
-    for (let i = 0; i < 600 && !readdirSync(out).some((n) => n.startsWith('.shushuo-staging-')); i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Every card and the briefing: some 30 outputs, so the run is far from its commit when the first is staged.
+    const child = spawn('node', ['bin/shushuo.js', 'render', '--data', SPEECHES.luoyang, '--out', out, '--only', 'briefing,card'], { stdio: 'ignore' });
+    // Kill it once it has rendered something: a file is in its staging folder.
+    const staged = () => {
+      try {
+        return readdirSync(out).some((n) => n.startsWith('.shushuo-staging-') && readdirSync(join(out, n)).some((f) => /\.(pdf|png)$/.test(f)));
+      } catch {
+        return false; // the folder came or went while being read
+      }
+    };
+    for (let i = 0; i < 1200 && !staged(); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(staged(), 'the run staged a file');
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     assert.deepEqual(hashes(out), before, 'the manifest is the one of the run before');
