@@ -61,6 +61,8 @@ export interface Rendered {
   png?: PngCapture;
 }
 
+/** Longest a new tab waits for worn tabs to close (in a long batch, one closing as the next opens made the peak). */
+const CLOSE_WAIT_MS = 2_000;
 /** Tabs kept warm between documents; more may be open while more pages render at once. */
 const WARM_PAGES = 4;
 /** A tab loads this many documents, then a fresh one takes its place (its memory stays flat). */
@@ -74,6 +76,8 @@ const WARM_MAX_DEVICE_PX = 64_000_000;
 
 export class Renderer {
   readonly #idle: WarmPage[] = [];
+  /** Tabs being closed: a new tab opens once they are gone, so a worn tab's memory is free first. */
+  readonly #closing = new Set<Promise<void>>();
 
   private constructor(
     private readonly chrome: Chrome,
@@ -212,6 +216,8 @@ export class Renderer {
     const same = this.#idle.findIndex((p) => p.viewport?.width === viewport.width && p.viewport.height === viewport.height && p.viewport.deviceScaleFactor === viewport.deviceScaleFactor);
     const warm = this.#idle.splice(same >= 0 ? same : this.#idle.length - 1, 1)[0];
     if (warm) return warm;
+    // At most a moment: a tab that does not close (a hung page) must not hold up the run.
+    if (this.#closing.size > 0) await Promise.race([Promise.all(this.#closing), new Promise((done) => setTimeout(done, CLOSE_WAIT_MS).unref())]);
     return WarmPage.open(this.chrome);
   }
 
@@ -226,6 +232,10 @@ export class Renderer {
       this.#idle.push(page);
       return;
     }
-    if (this.chrome.connected && !this.chrome.closing) void page.close();
+    if (this.chrome.connected && !this.chrome.closing) {
+      const closing = page.close();
+      this.#closing.add(closing);
+      void closing.finally(() => this.#closing.delete(closing));
+    }
   }
 }
