@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
-// V8 grows its heap by 10% at a time, not by up to 4×: a batch of 10,000 rows held some 180 MB in
-// node, against 258 MB without. --optimize-for-size, used before, held about as little, but a batch
-// of briefings and cards took 27% more CPU with it (V8's optimising compiler busy all along).
-v8.setFlagsFromString('--heap-growing-percent=10');
+// V8 flags. A batch may run for hours and must stay small (a 10,000-row batch under 600 MB with
+// Chrome): --optimize-for-size kept node at some 170 MB PSS there, against 195 MB without. It costs
+// speed (a batch of briefings and cards took 27% more CPU, V8's optimising compiler busy all along),
+// so every other command only grows its heap by 10% at a time, not by up to 4×.
+v8.setFlagsFromString(process.argv.slice(2).find((a) => !a.startsWith('-')) === 'batch' ? '--optimize-for-size' : '--heap-growing-percent=10');
 // Two worker threads, one per core of a small machine, not libuv's four: each thread that runs sharp
 // keeps a malloc arena of its own (measured: 20 MB less over a long batch). Read when the pool starts,
 // at its first task, which is after this line.
