@@ -101,7 +101,7 @@ export async function subsetFonts(files: Map<string, string>, text: string, pyth
         }
         const bytes = readFileSync(output);
         out.set(url, bytes);
-        keep(file, text, output);
+        keep(file, text, bytes);
         said(file, bytes, '');
       }),
     );
@@ -130,12 +130,12 @@ function cached(file: string, text: string): Buffer | undefined {
 }
 
 /** Put a cut into the cache (a read-only install keeps none), and drop the oldest past CACHE_KEEP. */
-function keep(file: string, text: string, cut: string): void {
+function keep(file: string, text: string, cut: Uint8Array): void {
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
     const target = cacheFile(file, text);
     const tmp = `${target}.${process.pid}`;
-    writeFileSync(tmp, readFileSync(cut));
+    writeFileSync(tmp, cut);
     renameSync(tmp, target);
     const all = readdirSync(CACHE_DIR)
       .filter((f) => f.endsWith('.ttf'))
