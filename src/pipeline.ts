@@ -233,6 +233,8 @@ async function thumbnailOf(file: string): Promise<Buffer | undefined> {
   return image ? thumbnail(image) : undefined;
 }
 
+const execFileAsync = promisify(execFile);
+
 /**
  * Page 1 of a PDF as a PNG of at most the thumbnail's size, through poppler's pdftoppm; undefined
  * where poppler is missing. Not spawnSync: that held node's one thread some 50 ms a briefing, while
@@ -240,7 +242,7 @@ async function thumbnailOf(file: string): Promise<Buffer | undefined> {
  */
 async function firstPageImage(pdf: string): Promise<Buffer | undefined> {
   try {
-    const { stdout } = await promisify(execFile)('pdftoppm', ['-scale-to', String(THUMBNAIL_PX), '-f', '1', '-l', '1', '-png', pdf], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileAsync('pdftoppm', ['-scale-to', String(THUMBNAIL_PX), '-f', '1', '-l', '1', '-png', pdf], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
     return stdout.length > 0 ? stdout : undefined;
   } catch {
     return undefined;
