@@ -190,8 +190,8 @@ export const roleFontUrl = (role: Role) => `/fonts/role/${role}.ttf`;
 
 /**
  * @font-face rules that give each role its CSS family. With `text` (all a run may draw), a package
- * face keeps only the rules whose unicode-range holds a character of it: a few dozen of its some
- * 600, so each page parses some 30 KB of rules, not 670 KB. A character outside `text` fails the page
+ * face keeps only the rules whose unicode-range holds a character of it: for the first speech 122 of
+ * some 600, so each page parses 181 KB of rules, not 670 KB. A character outside `text` fails the page
  * either way (roleCoverage).
  */
 export function fontFaceCss(faces: RoleFace[], text?: string): string {
