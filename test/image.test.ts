@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { finishPng, PALETTE_MIN_PSNR } from '../src/image/image.js';
+import { finishPng, PALETTE_MIN_PSNR, thumbnail } from '../src/image/image.js';
+import { fromPpm } from '../src/pipeline.js';
 
 const W = 600;
 const H = 400;
@@ -57,5 +58,22 @@ describe('finishPng', () => {
 
   it('fails when the bands do not cover the size asked for', async () => {
     await assert.rejects(finishPng(await capture(await flat()), { width: W, height: H + 1, dpi: 72 }, 'short'), /short\.png: expected 401 rows, received 400 in 1 bands/);
+  });
+});
+
+describe('thumbnails', () => {
+  it('reads the PPM pdftoppm writes, and makes a thumbnail of its pixels', async () => {
+    const pixels = Buffer.alloc(8 * 4 * 3, 0x80);
+    pixels[0] = 0xff; // first pixel red-ish
+    const image = fromPpm(Buffer.concat([Buffer.from('P6\n8 4\n255\n', 'latin1'), pixels]));
+    assert.deepEqual({ width: image?.width, height: image?.height, bytes: image?.data.length }, { width: 8, height: 4, bytes: 96 });
+    const meta = await sharp(await thumbnail(image!, 4)).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['png', 4, 2]);
+  });
+
+  it('reads nothing from what is not a whole 8-bit PPM', () => {
+    assert.equal(fromPpm(Buffer.from('P5\n8 4\n255\n' + 'x'.repeat(32), 'latin1')), undefined); // grey
+    assert.equal(fromPpm(Buffer.concat([Buffer.from('P6\n8 4\n255\n', 'latin1'), Buffer.alloc(95)])), undefined); // short
+    assert.equal(fromPpm(Buffer.from('%PDF-1.7', 'latin1')), undefined);
   });
 });

@@ -113,9 +113,17 @@ const WEBP_MAX_SIDE = 16_383;
 /** The longer side of a gallery thumbnail, px. */
 export const THUMBNAIL_PX = 400;
 
-/** A thumbnail for the gallery, at most `size` px on its longer side. */
-export async function thumbnail(image: Uint8Array | string, size = THUMBNAIL_PX): Promise<Buffer> {
-  return sharp(image).resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true, effort: 1, dither: 0 }).toBuffer();
+/** Uncompressed RGB pixels, 3 bytes each, row after row. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A thumbnail for the gallery, at most `size` px on its longer side: from an image file, its bytes, or raw RGB. */
+export async function thumbnail(image: Uint8Array | string | RawImage, size = THUMBNAIL_PX): Promise<Buffer> {
+  const input = typeof image === 'string' || image instanceof Uint8Array ? sharp(image) : sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  return input.resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).png({ palette: true, effort: 1, dither: 0 }).toBuffer();
 }
 
 /** The bands stitched into one full-colour PNG, quickly compressed: the pixels exactly as Chrome drew them. */
