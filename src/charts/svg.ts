@@ -218,12 +218,13 @@ function wrapParagraph(paragraph: string, maxWidth: number, size: number, keep: 
   // Tokens wider than the line are broken between characters.
   const tokens = raw.flatMap((t) => (textWidth(t, size) > maxWidth ? [...t] : [t]));
   const n = tokens.length;
+  const space = tokens.map(isSpace);
   const prefix = [0];
-  for (const t of tokens) prefix.push(prefix[prefix.length - 1]! + (isSpace(t) ? charWidth(' ') * size : textWidth(t, size)));
+  for (const [k, t] of tokens.entries()) prefix.push(prefix[k]! + (space[k] ? charWidth(' ') * size : textWidth(t, size)));
   const lineWidth = (i: number, j: number) => {
     // tokens i..j-1 without leading or trailing space
-    while (i < j && isSpace(tokens[i])) i++;
-    while (j > i && isSpace(tokens[j - 1])) j--;
+    while (i < j && space[i]) i++;
+    while (j > i && space[j - 1]) j--;
     return prefix[j]! - prefix[i]!;
   };
   const breakCost = (3 * size) ** 2;
@@ -232,11 +233,12 @@ function wrapParagraph(paragraph: string, maxWidth: number, size: number, keep: 
   for (let j = 1; j <= n; j++) {
     best[j] = Infinity;
     from[j] = j - 1;
+    // The cost of breaking after token j-1 is the same whichever line ends there.
+    const penalty = j < n ? breakPenalty(tokens[j - 1]!, tokens[j]!) * breakCost : 0;
     for (let i = j - 1; i >= 0; i--) {
       const w = lineWidth(i, j);
       if (w > maxWidth) break;
       if (best[i] === Infinity) continue;
-      const penalty = j < n ? breakPenalty(tokens[j - 1]!, tokens[j]!) * breakCost : 0;
       const cost = best[i]! + (maxWidth - w) ** 2 + penalty;
       if (cost < best[j]!) {
         best[j] = cost;
