@@ -187,7 +187,7 @@ export class Chrome {
     } catch (err) {
       const pid = watch.pid();
       // Puppeteer words a death while starting many ways ("Connection closed.", "Target closed" …): one is said.
-      // (Killed before it wrote its SingletonLock, it is known only by the pipe closing.)
+      // (Killed before it could be found, it is known only by the pipe closing.)
       const died = (pid !== undefined && !running(pid)) || /\b(Target|Connection) closed\b/.test((err as Error).message);
       const reason = died ? 'the browser process exited while it was starting' : (err as Error).message;
       killGroup(pid); // one that hangs while starting
@@ -305,7 +305,8 @@ const LAUNCH_TIMEOUT_MS = 60_000;
  * Rejects should the browser die while it starts, or not start in time. Puppeteer does not always
  * notice: a Chrome killed while it was attaching its first targets left launch() waiting forever, and
  * node, with nothing left to wait on, quit with code 13 and no message. The browser's pid is read from
- * the SingletonLock (host-pid) it writes into its profile.
+ * the SingletonLock (host-pid) it writes into its profile; the headless shell writes none, so on Linux it
+ * is also looked for in /proc, by its profile on its command line.
  */
 function watchLaunch(profileDir: string): { died: Promise<never>; stop: () => void; pid: () => number | undefined } {
   let pid: number | undefined;
@@ -317,6 +318,7 @@ function watchLaunch(profileDir: string): { died: Promise<never>; stop: () => vo
     } catch {
       // not written yet
     }
+    pid ??= browserWithProfile(profileDir);
     return pid;
   };
   const died = new Promise<never>((_, reject) => {
@@ -327,6 +329,22 @@ function watchLaunch(profileDir: string): { died: Promise<never>; stop: () => vo
   });
   died.catch(() => undefined);
   return { died, stop: () => clearInterval(timer), pid: lockPid };
+}
+
+/** On Linux, the browser process (not a helper: no --type) started with this profile, if one is running. */
+function browserWithProfile(profileDir: string): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const flag = `--user-data-dir=${profileDir}`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes(flag) && !args.some((a) => a.startsWith('--type='))) return Number(entry);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
 }
 
 /** Kill a browser and its helpers (puppeteer starts it as the leader of its own process group). */
