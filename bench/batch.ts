@@ -1,7 +1,8 @@
 // npm run bench:batch: a batch of the example sheet grown to N rows (default 100), briefing and a card
 // per row, run as a user runs it (`node bin/shushuo.js batch`). Prints rows per second and the memory
 // of node and Chrome (PSS of this process's tree) about row 20 and over the last rows, for one browser
-// with two pages at once, and for two browsers (the sheet in two halves, side by side) with a page each.
+// with ROWS_AT_ONCE rows at once (the default) and one fewer, and for two browsers (the sheet in two
+// halves, side by side) with a row each.
 //
 //   node --import tsx bench/batch.ts [ROWS]
 
@@ -10,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROWS_AT_ONCE } from '../src/pipeline.js';
 import { treePssMb } from './proc.js';
 
 const SHEET = 'examples/batch/counties.csv';
@@ -69,10 +71,16 @@ export async function runBatchBench(options: { rows: number }): Promise<void> {
     const halves = [grownSheet(Math.ceil(rows / 2), dir), grownSheet(Math.floor(rows / 2), dir, Math.ceil(rows / 2))];
     await run(grownSheet(4, dir, 1000), join(dir, 'warm'), 2, 4, { at20: 0, atEnd: 0 }); // the file cache, the converted fonts
 
-    const one: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
-    const t0 = performance.now();
-    await run(whole, join(dir, 'one'), 2, rows, one);
-    one.seconds = (performance.now() - t0) / 1000;
+    // One browser with rows at once: the default (ROWS_AT_ONCE) and one fewer.
+    const ones: [number, BatchRun][] = [];
+    for (const atOnce of [ROWS_AT_ONCE - 1, ROWS_AT_ONCE]) {
+      const r: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
+      const t0 = performance.now();
+      await run(whole, join(dir, `one-${atOnce}`), atOnce, rows, r);
+      r.seconds = (performance.now() - t0) / 1000;
+      ones.push([atOnce, r]);
+    }
+    const one = ones.at(-1)![1];
 
     const two: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
     const m = [{ at20: 0, atEnd: 0 }, { at20: 0, atEnd: 0 }];
@@ -85,13 +93,14 @@ export async function runBatchBench(options: { rows: number }): Promise<void> {
 
     const say = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
     console.log(`batch: ${rows} rows of ${SHEET}, ${TEMPLATE} each`);
-    for (const [label, r] of [['one browser, two pages at once', one], ['two browsers, a page each', two]] as const) {
+    const runs: [string, BatchRun][] = [...ones.map(([n, r]): [string, BatchRun] => [`one browser, ${n} rows at once${n === ROWS_AT_ONCE ? ' (the default)' : ''}`, r]), ['two browsers, a row each', two]];
+    for (const [label, r] of runs) {
       const rate = rows / r.seconds;
       const growth = (r.atEnd - r.at20) / r.at20;
       say(label, `${r.seconds.toFixed(1)} s, ${rate.toFixed(2)} rows/s (goal ≥ 4: ${rate >= 4 ? 'met' : 'NOT met'})`);
       say('  PSS node + Chrome, rows 15–25 → last 10', `${r.at20.toFixed(0)} → ${r.atEnd.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%; goal within 10%: ${Math.abs(growth) <= 0.1 ? 'met' : 'NOT met'})`);
     }
-    say('ratio (two browsers / one browser), time', `${(two.seconds / one.seconds).toFixed(2)}×`);
+    say('ratio (two browsers / the default), time', `${(two.seconds / one.seconds).toFixed(2)}×`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

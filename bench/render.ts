@@ -11,7 +11,7 @@
 //          one, else the time recorded in bench/baseline.json.
 // rerun    the same run again with nothing changed: no file rewritten, and its time.
 // batch    100 rows of the example sheet, briefing and a card per row: rows/s and memory, one browser
-//          with two pages at once against two browsers (see bench/batch.ts).
+//          with rows at once against two browsers (see bench/batch.ts).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -30,7 +30,7 @@ export { preflight, formatPreflight, UnreadablePdf, type PreflightReport } from 
 export { formatVerify, type FigureCheck } from './data/verify.js';
 export { batch, type BatchOptions, type BatchResult } from './jobs/batch.js';
 export { readConfig, MAX_AT_ONCE, MAX_BLEED_MM, type Config } from './jobs/options.js';
-export { PAGES_AT_ONCE } from './pipeline.js';
+export { PAGES_AT_ONCE, ROWS_AT_ONCE } from './pipeline.js';
 
 export interface RenderOptions {
   data: string;

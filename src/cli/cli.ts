@@ -15,7 +15,7 @@ const library = () => import('../index.js');
 
 /** The help text (it names the outputs, the roles and the default of --jobs, which load the library). */
 async function usage(): Promise<string> {
-  const { OUTPUTS, PAGES_AT_ONCE, ROLES, LAYOUTS, TEMPLATE_GROUPS } = await library();
+  const { OUTPUTS, ROWS_AT_ONCE, ROLES, LAYOUTS, TEMPLATE_GROUPS } = await library();
   return `shushuo (数说) — key figures of a speech → print-ready PDF briefings and posters
 
 Usage:
@@ -57,7 +57,7 @@ Options:
   --template NAMES  batch: what to render per row: groups (${Object.keys(TEMPLATE_GROUPS).join(', ')})
                     or output names such as poster-a3,wechat-square
   --sheet NAME      batch, XLSX: the sheet to read (default: the first)
-  --jobs N          batch: pages rendered at once over the one browser (default ${PAGES_AT_ONCE})
+  --jobs N          batch: rows rendered at once over the one browser (default ${ROWS_AT_ONCE})
   --wait            wait (up to 30 min) for another run writing the same folder, instead of failing
   --force           render every output, even those whose files are up to date
   --resume          batch: go on with a stopped batch (rows whose files are up to date are kept)

@@ -10,7 +10,7 @@ import { folderNameProblem, locate, mapColumns, rowData, rowPlace, SheetDataErro
 import { resolveFonts, ROLE_STYLES, type RoleFace } from '../fonts/fonts.js';
 import { drawnText } from '../fonts/subset.js';
 import { templateOutputs, type OutputSpec } from '../view/outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, PAGES_AT_ONCE, writeGallery, writeThumbnails } from '../pipeline.js';
+import { describeGlyph, eachAtOnce, glyphProblems, ROWS_AT_ONCE, writeGallery, writeThumbnails } from '../pipeline.js';
 import { Progress, type ProgressStream } from '../cli/progress.js';
 import { readSheet, type SheetRow } from '../data/sheet.js';
 import { verifyFigures } from '../data/verify.js';
@@ -105,7 +105,7 @@ export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
   const lock = () => (locked ??= lockFolder(options.out, { waitMs: options.waitMs, log: say }));
   let stopped: Error | undefined;
   try {
-    await eachAtOnce(sheet.rows.map((r, i) => i), options.atOnce ?? PAGES_AT_ONCE, async (i) => {
+    await eachAtOnce(sheet.rows.map((r, i) => i), options.atOnce ?? ROWS_AT_ONCE, async (i) => {
       const result = results[i]!;
       if (stopped || options.signal?.aborted) {
         stopped ??= new Interrupted('the batch was stopped');
