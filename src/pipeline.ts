@@ -1,15 +1,14 @@
 // The stages one output goes through, shared by render (one data file) and batch (a row each):
 // HTML per output → Chrome (PDF, PNG) → post-processing (pdf-lib, Ghostscript, sharp) → preflight → write.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPdfX } from './print/ghostscript.js';
 import { preflight, preflightDocument, type PreflightReport } from './print/preflight.js';
 import type { SpeechData } from './data/types.js';
 import { fontFaceCss, missingGlyphs, roleCoverage, roleFontFiles, type MissingGlyph, type RoleFace } from './fonts/fonts.js';
-import { finishPng, thumbnail, THUMBNAIL_PX, type RawImage } from './image/image.js';
+import { finishPng, thumbnail, THUMBNAIL_PX } from './image/image.js';
+import { firstPageImage } from './image/first-page.js';
 import { galleryHtml, type GalleryItem } from './image/gallery.js';
 import { pixelSize, type OutputSpec } from './view/outputs.js';
 import { finishPdf, pdfInfo, readPdfInfo } from './print/pdf.js';
@@ -229,34 +228,8 @@ export class Thumbnails {
 
 /** A PDF's first page or a PNG as a gallery thumbnail; undefined for other files, or without poppler. */
 async function thumbnailOf(file: string): Promise<Buffer | undefined> {
-  const image = file.endsWith('.pdf') ? await firstPageImage(file) : file.endsWith('.png') ? file : undefined;
+  const image = file.endsWith('.pdf') ? await firstPageImage(file, THUMBNAIL_PX) : file.endsWith('.png') ? file : undefined;
   return image ? thumbnail(image) : undefined;
-}
-
-const execFileAsync = promisify(execFile);
-
-/**
- * Page 1 of a PDF as pixels of at most the thumbnail's size, through poppler's pdftoppm; undefined
- * where poppler is missing. Not spawnSync: that held node's one thread some 50 ms a briefing, while
- * a batch's other pages waited. Its PPM, not its PNG: pdftoppm took 29 ms of CPU for a briefing's
- * PNG, 14 ms for the same pixels uncompressed.
- */
-async function firstPageImage(pdf: string): Promise<RawImage | undefined> {
-  try {
-    const { stdout } = await execFileAsync('pdftoppm', ['-scale-to', String(THUMBNAIL_PX), '-f', '1', '-l', '1', pdf], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
-    return fromPpm(stdout);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The pixels of a binary PPM (P6, 8 bits), as pdftoppm writes it: a header of four words, then RGB bytes. */
-export function fromPpm(ppm: Buffer): RawImage | undefined {
-  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString('latin1'));
-  if (!header) return undefined;
-  const [width, height] = [Number(header[1]), Number(header[2])];
-  const data = ppm.subarray(header[0].length);
-  return data.length === width * height * 3 ? { data, width, height } : undefined;
 }
 
 export function describeEntry(e: ManifestEntry): string {

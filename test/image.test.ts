@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { finishPng, PALETTE_MIN_PSNR, psnrOf, thumbnail } from '../src/image/image.js';
-import { fromPpm } from '../src/pipeline.js';
+import { fromPpm } from '../src/image/first-page.js';
 
 const W = 600;
 const H = 400;
