@@ -242,8 +242,8 @@ export function describeEntry(e: ManifestEntry): string {
 export const PAGES_AT_ONCE = 2;
 /**
  * Rows of a batch rendered at once over the one browser (each row's outputs one after another). Three
- * kept both cores busier than two: 100 rows of briefing and card in 27.5 s against 29.5, and WeChat
- * images at 12.1 rows/s against 10.7, with the 10,000-row peak at 446 MB. Four gained no more.
+ * kept both cores busier than two: 100 rows of briefing and card in 24.5–24.8 s against 26.4–27.4,
+ * and WeChat images at 12.8 rows/s against 10.7, with the 10,000-row peak at 506 MB. Four gained no more.
  */
 export const ROWS_AT_ONCE = 3;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
