@@ -107,7 +107,9 @@ export async function runBatchBench(options: { rows: number }): Promise<void> {
     for (const [label, r] of runs) {
       const rate = rows / r.seconds;
       const growth = (r.atEnd - r.at20) / r.at20;
-      say(label, `${r.seconds.toFixed(1)} s, ${rate.toFixed(2)} rows/s (goal ≥ 4: ${rate >= 4 ? 'met' : 'NOT met'})`);
+      // Two decimals, or three where two would round a rate below the goal up to it (3.996 is not 4.00).
+      const shown = rate < 4 && rate.toFixed(2) === '4.00' ? rate.toFixed(3) : rate.toFixed(2);
+      say(label, `${r.seconds.toFixed(1)} s, ${shown} rows/s (goal ≥ 4: ${rate >= 4 ? 'met' : 'NOT met'})`);
       say('  PSS node + Chrome, rows 15–25 → last 10', `${r.at20.toFixed(0)} → ${r.atEnd.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%; goal within 10%: ${Math.abs(growth) <= 0.1 ? 'met' : 'NOT met'})`);
     }
     say('ratio (two browsers / the default), time', `${(two.seconds / one.seconds).toFixed(2)}×`);
