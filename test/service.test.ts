@@ -187,8 +187,9 @@ describe('shushuo serve: the render API, embedded queue', { timeout: 150_000 }, 
   });
 
   it('answers 429 with Retry-After when the queue is full, and 503 for a request that waited past its limit', async () => {
-    // A job that takes well over the 2 s the next request may wait: the A2 poster as CMYK through Ghostscript.
-    const long = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['poster-a2'], options: { cmyk: true } });
+    // A job that takes well over the 2 s the next request may wait: both posters and both briefings as CMYK
+    // through Ghostscript (3.8 s on an idle machine; the A2 poster alone came to 2.0 s and no longer sufficed).
+    const long = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['poster-a2', 'poster-a3', 'briefing', 'briefing-gongwen'], options: { cmyk: true } });
     assert.equal(long.status, 202);
     await until('the poster to start', async () => ((await call(base, 'GET', `/v1/renders/${long.json().id}`)).json().status === 'running' ? true : undefined));
     const waiting = await call(base, 'POST', '/v1/renders', { data: DATA, outputs: ['wechat-cover'] });
