@@ -242,10 +242,10 @@ export function describeEntry(e: ManifestEntry): string {
 export const PAGES_AT_ONCE = 2;
 /**
  * Rows of a batch rendered at once over the one browser (each row's outputs one after another). Three
- * kept both cores busier than two: 100 rows of briefing and card in 24.5–24.8 s against 26.4–27.4,
- * and WeChat images at 12.8 rows/s against 10.7, with the 10,000-row peak at 506 MB. Four gained no more.
+ * gained little over two with Chromium (100 rows of briefing and card at 3.39 rows/s against 3.33), and
+ * brought the 10,000-row batch's peak to 596 MB, too near its 600 MB bound; two peaked at 556–571 MB.
  */
-export const ROWS_AT_ONCE = 3;
+export const ROWS_AT_ONCE = 2;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const mmToPx = (mm: number) => (mm / 25.4) * 96;
 const round2 = (n: number) => Math.round(n * 100) / 100;
