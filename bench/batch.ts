@@ -103,7 +103,7 @@ export async function runBatchBench(options: { rows: number }): Promise<void> {
 
     const say = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
     console.log(`batch: ${rows} rows of ${SHEET}, ${TEMPLATE} each`);
-    const runs: [string, BatchRun][] = [...ones.map(([n, r]): [string, BatchRun] => [`one browser, ${n} rows at once${n === ROWS_AT_ONCE ? ' (the default)' : ''}`, r]), ['two browsers, a row each', two]];
+    const runs: [string, BatchRun][] = [...ones.map(([n, r]): [string, BatchRun] => [`one browser, ${n} row${n === 1 ? '' : 's'} at once${n === ROWS_AT_ONCE ? ' (the default)' : ''}`, r]), ['two browsers, a row each', two]];
     for (const [label, r] of runs) {
       const rate = rows / r.seconds;
       const growth = (r.atEnd - r.at20) / r.at20;
