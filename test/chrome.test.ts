@@ -105,6 +105,23 @@ describe('Chrome never outlives the run', { timeout: 120_000 }, () => {
     assert.deepEqual(chromeOf(profile), [], 'no Chrome process is left');
   });
 
+  it('close() under pending renders fails each at once, naming it (a service stops a render past its limit so)', async () => {
+    const lines: string[] = [];
+    const renderer = await Renderer.launch({ browserPath: (await findBrowser()).path, templatesDir: TEMPLATES_DIR, fontFiles: new Map(), log: (l) => lines.push(l), timeout: 60_000 });
+    const profile = renderer.profileDir;
+    // One page loads and never says it is done; the other never finishes loading (its script never ends).
+    const never = renderer.pdf({ name: 'briefing', html: '<!doctype html><p>…</p><script>console.log("loaded")</script>', width: 200, height: 200 }, { outline: false }).then(() => undefined, (e: unknown) => e);
+    const stuck = renderer.png({ name: 'card-x-square', html: '<!doctype html><script>console.log("looping"); for (;;) {}</script>', width: 200, height: 200, widthPx: 150, heightPx: 150, dpi: 72 }).then(() => undefined, (e: unknown) => e);
+    await until('both pages to start', 20_000, () => lines.some((l) => l.includes('loaded')) && lines.some((l) => l.includes('looping')));
+    const t0 = performance.now();
+    await renderer.close();
+    const [a, b] = await Promise.all([never, stuck]);
+    assert.ok(performance.now() - t0 < 8_000, `the pending renders fail with the close, not at their timeout: ${Math.round(performance.now() - t0)} ms`);
+    assert.equal((a as Error)?.message, 'briefing: stopped, the browser was closed while rendering it');
+    assert.equal((b as Error)?.message, 'card-x-square: stopped, the browser was closed while rendering it');
+    assert.deepEqual(chromeOf(profile), [], 'no Chrome process is left');
+  });
+
   it('SIGKILL of node mid-render leaves no Chrome process, and the next run sweeps the profile', { timeout: 60_000 }, async () => {
     const out = join(OUT, 'sigkill');
     rmSync(out, { recursive: true, force: true });

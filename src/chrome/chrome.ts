@@ -130,7 +130,8 @@ export class Chrome {
   /** Resolves with the reason once the browser is gone (its exit status, or what is known after EXIT_WAIT_MS). */
   readonly goneReason: Promise<string>;
   #setGone!: (reason: string) => void;
-  readonly #onGone = new Set<() => void>();
+  readonly #onEnd = new Set<() => void>();
+  #ended = false;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #closing: Promise<void> | undefined;
   readonly #removeOnExit = () => void removeFolder(this.profileDir);
@@ -144,9 +145,7 @@ export class Chrome {
     private readonly inFlight: () => string[],
   ) {
     this.goneReason = new Promise((resolve) => (this.#setGone = resolve));
-    void this.goneReason.then(() => {
-      for (const call of this.#onGone) call();
-    });
+    void this.goneReason.then(() => this.#end());
     const proc = browser.process();
     proc?.once('exit', (code, signal) => (this.#exit = { code, signal }));
     browser.once('disconnected', () => this.#disconnected());
@@ -220,13 +219,26 @@ export class Chrome {
   }
 
   /**
-   * Call `call` once the browser is gone; returns the way to take it back. A caller that awaited
-   * goneReason instead would hang its own promises on it for the browser's life: a batch kept every
-   * image it had rendered that way (Promise.race holds the winner's value), some 50 KB a row.
+   * Call `call` once the browser is gone or is being closed; returns the way to take it back. A caller
+   * that awaited goneReason instead would hang its own promises on it for the browser's life: a batch
+   * kept every image it had rendered that way (Promise.race holds the winner's value), some 50 KB a row.
+   * Closed under a page, Chrome may not say the page's frame is gone (the headless shell does not): a
+   * navigation then waited out its whole timeout.
    */
-  onGone(call: () => void): () => void {
-    this.#onGone.add(call);
-    return () => void this.#onGone.delete(call);
+  onEnd(call: () => void): () => void {
+    if (this.#ended) {
+      queueMicrotask(call);
+      return () => undefined;
+    }
+    this.#onEnd.add(call);
+    return () => void this.#onEnd.delete(call);
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const call of this.#onEnd) call();
+    this.#onEnd.clear();
   }
 
   /** The error a page operation of `name` rejects with once the browser is gone. */
@@ -266,7 +278,10 @@ export class Chrome {
    * seconds, and remove its profile. Never throws: a cleanup error must not replace the error of the run.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
+    if (!this.#closing) {
+      this.#closing = this.#close();
+      this.#end();
+    }
     return this.#closing;
   }
 

@@ -180,7 +180,7 @@ export class Renderer {
     let crashed: (err: Error) => void = () => undefined;
     const crash = new Promise<never>((_, reject) => (crashed = reject));
     let leave: () => void = () => undefined;
-    const gone = new Promise<never>((_, reject) => (leave = this.chrome.onGone(() => reject(new BrowserGone('gone')))));
+    const gone = new Promise<never>((_, reject) => (leave = this.chrome.onEnd(() => reject(new BrowserGone('gone')))));
     // Nothing more is said about a page once the browser is gone: the run reports that once.
     const log = (line: string) => void (this.chrome.gone ? undefined : this.options.log(line));
     let served: ServedPage | undefined;
@@ -199,6 +199,7 @@ export class Renderer {
     try {
       return await Promise.race([work, gone, crash]);
     } catch (err) {
+      if (this.chrome.closing && !this.chrome.gone) throw new RenderError(`${job.name}: stopped, the browser was closed while rendering it`, { cause: err });
       if (this.chrome.gone || !this.chrome.connected) throw await this.chrome.goneFor(job.name, true);
       if (err instanceof RenderError) throw err;
       throw new RenderError(`${job.name}: ${(err as Error).message}`, { cause: err });
