@@ -74,6 +74,9 @@ const needBrowser = !(await browserFound());
 const packages = [...new Set([...(needBrowser ? ['chromium'] : []), ...missingTools.map((t) => TOOLS[t]!)])];
 
 if (packages.length > 0 && canApt()) aptInstall(packages);
+// The renderer prefers Chromium's headless shell (faster; see src/chrome/browser.ts). Its own install,
+// so that a Debian without the package still gets the rest; chromium stays the browser a person sees.
+if (process.platform === 'linux' && canApt() && !has('chromium-headless-shell')) aptInstall(['chromium-headless-shell']);
 if (needBrowser && !(await browserFound()) && !(await downloadBrowser())) say(INSTALL_HINT);
 await browserFound(true);
 

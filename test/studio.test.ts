@@ -73,7 +73,7 @@ describe('shushuo studio in Chrome: from a Word speech to signed-off print files
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(ROOT, '讲话稿.docx'), makeDocx());
     studio = await startStudio({ port: 0, dir: DIR, log: () => undefined, today: () => '2024-03-20' });
-    browser = await puppeteer.launch({ executablePath: (await findBrowser()).path, pipe: true, headless: true, args: [...LAUNCH_ARGS, '--lang=zh-CN'] });
+    browser = await puppeteer.launch({ executablePath: (await findBrowser(undefined, process.env, { shell: false })).path, pipe: true, headless: true, args: [...LAUNCH_ARGS, '--lang=zh-CN'] });
     page = await browser.newPage();
     await page.setViewport({ width: 1440, height: 900 });
     page.on('pageerror', (e) => errors.push(`page error: ${(e as Error).message}`));
