@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type ElementHandle, type Frame, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Frame, type HTTPRequest, type Page } from 'puppeteer-core';
 import yauzl from 'yauzl';
 import { LAUNCH_ARGS } from '../src/chrome/render.js';
 import { findBrowser } from '../src/chrome/browser.js';
@@ -150,11 +150,24 @@ describe('shushuo studio in Chrome: from a Word speech to signed-off print files
   it('3. fills in the masthead; the office is remembered', async () => {
     await step('document');
     await page.waitForSelector('#doc-title');
-    for (const [field, text] of [['title', '数说非公党建'], ['office', '中共示例县委组织部'], ['officeCode', '示组'], ['issue', '12'], ['speaker', '张县长']]) {
-      const input = await page.$(`#doc-${field}`);
-      await input!.click({ clickCount: 3 });
-      await input!.type(text!);
-      await page.keyboard.press('Tab');
+    // A slow studio: each save is answered 700 ms late. A field just left keeps what was typed while
+    // its save is on the way (the old version, shown again as the save began, had blanked it).
+    await page.setRequestInterception(true);
+    const slow = (req: HTTPRequest) => void (req.method() === 'PATCH' ? setTimeout(() => void req.continue().catch(() => undefined), 700) : req.continue());
+    page.on('request', slow);
+    try {
+      for (const [field, text] of [['title', '数说非公党建'], ['office', '中共示例县委组织部'], ['officeCode', '示组'], ['issue', '12'], ['speaker', '张县长']]) {
+        const input = await page.$(`#doc-${field}`);
+        await input!.click({ clickCount: 3 });
+        await input!.type(text!);
+        await page.keyboard.press('Tab');
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await input!.evaluate((el) => (el as HTMLInputElement).value), text, `#doc-${field} keeps its text while it is saved`);
+      }
+      await page.waitForFunction(() => document.querySelector('.save-state .saved'));
+    } finally {
+      page.off('request', slow);
+      await page.setRequestInterception(false);
     }
     await page.waitForFunction(() => !document.querySelector('.document-form input.todo, .document-form input.bad') && document.querySelector('.save-state .saved'));
     await page.waitForFunction(() => {

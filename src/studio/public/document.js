@@ -11,8 +11,12 @@ export function documentView(main, { focus }) {
   const side = h('div.document-preview');
   const inputs = new Map();
   let memory = {};
+  /** Fields typed in and not yet saved: a reply to an earlier change must not put their old value back. */
+  const edited = new Set();
 
-  const save = (changes) => change('PATCH', '/document', changes).catch(() => undefined);
+  const save = (changes) => change('PATCH', '/document', changes).then(() => {
+    for (const [key, value] of Object.entries(changes)) if (inputs.get(key)?.input.value === String(value)) edited.delete(key);
+  }, () => undefined);
 
   for (const field of DOCUMENT_FIELDS) {
     const input = h('input', {
@@ -26,7 +30,10 @@ export function documentView(main, { focus }) {
     });
     const note = h('div.cell-note');
     const saveLater = debounce(() => save({ [field.key]: input.value }), 600);
-    input.addEventListener('input', () => saveLater());
+    input.addEventListener('input', () => {
+      edited.add(field.key);
+      saveLater();
+    });
     input.addEventListener('change', () => {
       const changes = { [field.key]: input.value };
       // A known office: its 代字 and the next issue, where they are still empty.
@@ -35,7 +42,11 @@ export function documentView(main, { focus }) {
         const doc = store.project.document;
         for (const key of ['officeCode', 'masthead', 'distribution', 'copyTo', 'sourceNote']) if (m[key] && !doc[key]) changes[key] = m[key];
         if (m.lastIssue !== undefined && (doc.issue === undefined || doc.issue === '')) changes.issue = String(m.lastIssue + 1);
-        for (const [key, value] of Object.entries(changes)) if (inputs.get(key) && key !== 'office') inputs.get(key).input.value = value;
+        for (const [key, value] of Object.entries(changes)) {
+          if (!inputs.get(key) || key === 'office') continue;
+          inputs.get(key).input.value = value;
+          edited.add(key);
+        }
       }
       saveLater.cancel();
       save(changes);
@@ -61,7 +72,7 @@ export function documentView(main, { focus }) {
     for (const [key, { input, note }] of inputs) {
       const raw = p.document[key];
       const value = Array.isArray(raw) ? raw.join('、') : raw === undefined ? '' : String(raw);
-      if (document.activeElement !== input && input.value !== value) input.value = value;
+      if (document.activeElement !== input && !edited.has(key) && input.value !== value) input.value = value;
       const mine = p.problems.filter((x) => !x.figure && x.key === key);
       input.classList.toggle('bad', mine.some((x) => !x.todo));
       input.classList.toggle('todo', mine.some((x) => x.todo));

@@ -148,7 +148,11 @@ export function figuresView(main, { focus, go }) {
 
   // --- the table ------------------------------------------------------------------------
 
-  const save = (id, key, value) => change('PATCH', `/figures/${encodeURIComponent(id)}`, { [key]: value }).catch(() => undefined);
+  /** Cells typed in and not yet saved (figure id, field): a reply to an earlier change must not put their old value back. */
+  const edited = new Map();
+  const save = (id, key, value, input) => change('PATCH', `/figures/${encodeURIComponent(id)}`, { [key]: value }).then(() => {
+    if (input && input.value === value) edited.delete(`${id}\0${key}`);
+  }, () => undefined);
 
   const cellInput = (f, key, p) => {
     let input;
@@ -170,8 +174,12 @@ export function figuresView(main, { focus, go }) {
       input.append(h('option', { value: f.fields[key] }, f.fields[key]));
       input.value = f.fields[key];
     }
-    const saveLater = debounce(() => save(f.id, key, input.value), 500);
-    input.addEventListener('input', () => (input.tagName === 'SELECT' ? saveLater.now() : saveLater()));
+    const saveLater = debounce(() => save(f.id, key, input.value, input), 500);
+    input.addEventListener('input', () => {
+      edited.set(`${f.id}\0${key}`, input);
+      if (input.tagName === 'SELECT') saveLater.now();
+      else saveLater();
+    });
     input.addEventListener('change', () => saveLater.now());
     input.addEventListener('focus', () => select(f.id));
     input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); saveLater.now(); } });
@@ -262,7 +270,7 @@ export function figuresView(main, { focus, go }) {
       // Each problem in the CLI's words, under the row, named by its column; the cell is marked.
       const mine = p.problems.filter((x) => x.figure === f.id);
       for (const [key, input] of Object.entries(row.inputs)) {
-        if (document.activeElement !== input && input.value !== f.fields[key]) {
+        if (document.activeElement !== input && edited.get(`${f.id}\0${key}`) !== input && input.value !== f.fields[key]) {
           if (input.tagName === 'SELECT' && ![...input.options].some((o) => o.value === f.fields[key])) input.append(h('option', { value: f.fields[key] }, f.fields[key]));
           input.value = f.fields[key];
         }
