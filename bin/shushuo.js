@@ -12,13 +12,16 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 // V8 flags. A batch may run for hours and must stay small (a 10,000-row batch under 600 MB with
-// Chrome): it grows its heap 10% at a time and keeps its young generation at its first size (1 MB).
-// With V8's own growth node held some 225 MB there, 60 MB more, and the batch peaked at 637 MB.
-// --optimize-for-size held as little, but its memory-reducing collections threw away optimised code
-// each row (1717 compilations in 40 rows, against 699): node's CPU for 100 rows of briefing and card
-// was 30 s with it, 21 s now, 16.5 s with V8's own growth. Every other command runs with V8's
-// defaults: the default run took 5.5 s of node's CPU, 6.5 s with --heap-growing-percent=10.
-if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'batch') v8.setFlagsFromString('--heap-growing-percent=10 --semi-space-growth-factor=1');
+// Chrome): it keeps its young generation at its first size (1 MB). With Chromium's headless shell and
+// three rows at once that batch peaked at 494 MB. --optimize-for-size held less, but its
+// memory-reducing collections threw away optimised code each row (1717 compilations in 40 rows,
+// against 699): node's CPU for 100 rows of briefing and card was 30 s with it, 16.5 s without;
+// --heap-growing-percent=10 cost 4.5 s of that back (it was needed with Chromium, whose batch peaked at
+// 637 MB without it). Every other command runs with V8's defaults.
+if (process.argv.slice(2).find((a) => !a.startsWith('-')) === 'batch') v8.setFlagsFromString('--semi-space-growth-factor=1');
+// Puppeteer makes a `debug` logger for each CDP message, which asked whether stderr is a terminal each
+// time (some 2% of node's CPU in a batch). Colours are then decided once, off; only DEBUG=… output has them.
+process.env.DEBUG_COLORS ??= 'no';
 // Two worker threads, one per core of a small machine, not libuv's four: each thread that runs sharp
 // keeps a malloc arena of its own (measured: 20 MB less over a long batch). Read when the pool starts,
 // at its first task, which is after this line.
