@@ -38,7 +38,7 @@ export const LINKED_FONT_CSS = `@import url("${FONT_CSS_PATH}");`;
  * drawnText) and fails a page that draws a character its role's face lacks. `say` gets the cut's report.
  */
 export async function launchRenderer(
-  run: { browserPath: string; templatesDir: string; fonts: RoleFace[]; text: string; oneProcess?: boolean },
+  run: { browserPath: string; templatesDir: string; fonts: RoleFace[]; text: string; renderers?: number },
   say: (line: string) => void,
   log: (line: string) => void,
 ): Promise<Renderer> {
@@ -46,7 +46,7 @@ export async function launchRenderer(
   const subsetting = subsetFonts(roleFontFiles(run.fonts), run.text);
   const fontFiles = subsetting.then((s) => s.files);
   fontFiles.catch(() => undefined); // a failure is reported from subsetting, below
-  const launching = Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles, fontCss: fontFaceCss(run.fonts, run.text), coverage: roleCoverage(run.fonts, run.text), oneProcess: run.oneProcess, log });
+  const launching = Renderer.launch({ browserPath: run.browserPath, templatesDir: run.templatesDir, fontFiles, fontCss: fontFaceCss(run.fonts, run.text), coverage: roleCoverage(run.fonts, run.text), renderers: run.renderers, log });
   const [subset, renderer] = await Promise.allSettled([subsetting, launching]);
   if (subset.status === 'rejected') {
     if (renderer.status === 'fulfilled') await renderer.value.close();
@@ -242,10 +242,18 @@ export function describeEntry(e: ManifestEntry): string {
 export const PAGES_AT_ONCE = 2;
 /**
  * Rows of a batch rendered at once over the one browser (each row's outputs one after another). With
- * Chromium's headless shell, 100 rows of briefing and card ran at 3.62–3.99 rows/s with three against
- * 3.43–3.54 with two, and four gained nothing; the 10,000-row WeChat batch peaked at 494 MB with three.
+ * Chromium's headless shell and one renderer for all, 100 rows of briefing and card ran at 3.62–3.99
+ * rows/s with three against 3.43–3.54 with two, and four gained nothing.
  */
 export const ROWS_AT_ONCE = 3;
+/**
+ * Renderer processes a batch's tabs share. Two, one per core here: a renderer lays out, runs and
+ * prints its pages on one thread, so with one for all three rows, 60 rows of briefing and card ran at
+ * 3.89 rows/s, and with two at 4.26 (medians of five runs, taken in turn). A tab each (three) was not
+ * faster (3.72 against 4.05, medians of three) and took the 10,000-row WeChat batch to 648 MB, a
+ * renderer holding some 100 MB; with two it peaked at 558 MB.
+ */
+export const BATCH_RENDERERS = 2;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const mmToPx = (mm: number) => (mm / 25.4) * 96;
 const round2 = (n: number) => Math.round(n * 100) / 100;

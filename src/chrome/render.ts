@@ -30,10 +30,10 @@ export interface RendererOptions {
   /** Time to wait for a page to say it is done, ms */
   timeout?: number;
   /**
-   * Every page in one renderer process, not one each: in a batch of WeChat images, two pages at once
-   * held 120 MB each, one process with both about 135 MB, for some 20% fewer rows per second.
+   * At most this many renderer processes, the pages sharing them; unset, each tab has its own. A
+   * renderer holds some 100 MB in a long batch (see BATCH_RENDERERS).
    */
-  oneProcess?: boolean;
+  renderers?: number;
 }
 
 export interface PageJob {
@@ -91,7 +91,7 @@ export class Renderer {
     const assets = await AssetServer.start({ templatesDir: options.templatesDir, fontFiles: options.fontFiles, fontCss: options.fontCss });
     const inFlight = new Set<string>();
     try {
-      const chrome = await Chrome.launch({ browserPath: options.browserPath, args: [...assets.chromeArgs, ...(options.oneProcess ? ['--process-per-site'] : [])], log: options.log, inFlight: () => [...inFlight] });
+      const chrome = await Chrome.launch({ browserPath: options.browserPath, args: [...assets.chromeArgs, ...(options.renderers ? [`--renderer-process-limit=${options.renderers}`] : [])], log: options.log, inFlight: () => [...inFlight] });
       return new Renderer(chrome, assets, options, inFlight);
     } catch (err) {
       await assets.close();

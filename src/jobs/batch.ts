@@ -10,7 +10,7 @@ import { folderNameProblem, locate, mapColumns, rowData, rowPlace, SheetDataErro
 import { resolveFonts, ROLE_STYLES, type RoleFace } from '../fonts/fonts.js';
 import { drawnText } from '../fonts/subset.js';
 import { templateOutputs, type OutputSpec } from '../view/outputs.js';
-import { describeGlyph, eachAtOnce, glyphProblems, ROWS_AT_ONCE, writeGallery, writeThumbnails } from '../pipeline.js';
+import { BATCH_RENDERERS, describeGlyph, eachAtOnce, glyphProblems, ROWS_AT_ONCE, writeGallery, writeThumbnails } from '../pipeline.js';
 import { Progress, type ProgressStream } from '../cli/progress.js';
 import { readSheet, type SheetRow } from '../data/sheet.js';
 import { verifyFigures } from '../data/verify.js';
@@ -96,7 +96,7 @@ export async function batch(batchOptions: BatchOptions): Promise<BatchResult> {
   // every cell of the sheet.
   const fonts = resolveFonts(options.fonts);
   const text = [...new Set(drawnText(options.templatesDir, [buildView(baseData)], outputs) + sheet.rows.flatMap((r) => r.cells.map(String)).join(''))].join('');
-  const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say, oneProcess: true });
+  const session = new Session({ fonts, browser: options.browser, templatesDir: options.templatesDir, text, log: say, renderers: BATCH_RENDERERS });
   const results: BatchRow[] = sheet.rows.map((r, i) => ({ row: r.row, name: names[i]!.name, status: 'stopped', files: [], problems: [] }));
   say(`${sheetName}: ${sheet.rows.length} rows; rendering ${outputs.map((o) => o.name).join(', ')} for each into ${options.out}/<name>/`);
   const progress = new Progress(sheet.rows.length, 'rows', options.stream);

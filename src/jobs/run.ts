@@ -31,8 +31,8 @@ export interface SessionOptions {
   log: (line: string) => void;
   /** The page's console, failed requests */
   debug?: (line: string) => void;
-  /** Every page in one renderer process (see RendererOptions.oneProcess): a long batch */
-  oneProcess?: boolean;
+  /** At most this many renderer processes (see RendererOptions.renderers): a long batch */
+  renderers?: number;
 }
 
 /** A browser for many jobs; opened when the first output needs it. */
@@ -54,7 +54,7 @@ export class Session {
   /** The running browser, launched on first use. */
   open(): Promise<Renderer> {
     this.renderer ??= this.browser().then((browserPath) =>
-      launchRenderer({ browserPath, templatesDir: this.options.templatesDir, fonts: this.options.fonts, text: this.options.text, oneProcess: this.options.oneProcess }, this.options.log, this.options.debug ?? (() => undefined)));
+      launchRenderer({ browserPath, templatesDir: this.options.templatesDir, fonts: this.options.fonts, text: this.options.text, renderers: this.options.renderers }, this.options.log, this.options.debug ?? (() => undefined)));
     return this.renderer;
   }
 
