@@ -223,4 +223,4 @@ else if (sections.includes('rerun')) {
   sections.push('default');
   await defaultRun();
 }
-if (sections.includes('batch')) await runBatchBench({ rows: 100 });
+if (sections.includes('batch')) await runBatchBench({ rows: 100, rounds: 2 });
