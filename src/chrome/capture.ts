@@ -2,7 +2,7 @@
 // checked before (page.ts); nothing here navigates.
 
 import { RenderError } from './errors.js';
-import { TWO_FRAMES, type Viewport, type WarmPage } from './page.js';
+import type { Viewport, WarmPage } from './page.js';
 
 /** A horizontal band of the image, in device px from the top. */
 export interface Band {
@@ -108,7 +108,7 @@ export async function capturePng(page: WarmPage, target: PngTarget): Promise<Png
     ? Math.max(target.heightPx, Math.round((await page.page.evaluate(() => document.documentElement.scrollHeight)) * scale))
     : target.heightPx;
   await page.setViewport({ ...viewport, height: Math.ceil(heightPx / scale) });
-  await page.page.evaluate(TWO_FRAMES);
+  await page.drawn();
   const bands: PngBand[] = [];
   for (const band of bandLayout(target.widthPx, heightPx, { tileHeightPx: target.tileHeightPx })) {
     // Bands start and end on whole device px; the clip is in CSS px, fractional, which CDP keeps

@@ -21,6 +21,8 @@ export interface LoadOptions {
   timeout: number;
   /** The page's console and failed requests; nothing is said once the browser is gone */
   log: (line: string) => void;
+  /** The page will be captured: its two frames (see drawn) are waited for while its fonts are checked */
+  capture?: boolean;
 }
 
 /** What the page of the job in hand reports, while it is loaded. */
@@ -35,6 +37,8 @@ interface Current {
 export class WarmPage {
   #current: Current | undefined;
   #viewport: Viewport | undefined;
+  /** Two frames of the loaded document, asked for once it was done (see drawn) */
+  #frames: Promise<unknown> | undefined;
   /** Documents loaded in it */
   uses = 0;
   /** It crashed, or a job left it in a state no other should inherit */
@@ -86,6 +90,7 @@ export class WarmPage {
   async setViewport(viewport: Viewport): Promise<void> {
     const v = this.#viewport;
     if (v && v.width === viewport.width && v.height === viewport.height && v.deviceScaleFactor === viewport.deviceScaleFactor) return;
+    this.#frames = undefined; // frames at the old size do not count
     await this.cdp.send('Emulation.setDeviceMetricsOverride', { ...viewport, mobile: false });
     this.#viewport = { ...viewport };
   }
@@ -124,7 +129,23 @@ export class WarmPage {
     if (ready.late) throw new RenderError(`${c.name}: the page did not say it was done within ${options.timeout / 1000} s`);
     const problems = [...c.failures, ...ready.problems];
     if (problems.length > 0) throw new RenderError(`${c.name}: the page is not fit to print:\n  ${problems.join('\n  ')}`);
+    // The frames go by while the fonts are checked (some 5 ms of a WeChat image): the font probes are
+    // drawn far off the page, so a frame with or without them holds the same pixels.
+    if (options.capture) {
+      this.#frames = this.page.evaluate(TWO_FRAMES);
+      this.#frames.catch(() => undefined);
+    }
     await checkFonts(this.page, this.cdp, c.name);
+  }
+
+  /**
+   * Resolves once the page has drawn two frames since its document was done, or since now when none
+   * were asked for at its load (or its size changed since).
+   */
+  async drawn(): Promise<void> {
+    const frames = this.#frames ?? this.page.evaluate(TWO_FRAMES);
+    this.#frames = undefined;
+    await frames;
   }
 
   /** The window's own globals of a blank tab: what any document's scripts add is removed before the next. */
@@ -142,7 +163,7 @@ export class WarmPage {
  * page said it was done sometimes held the frame before (the A3 poster's ring chart off by up to
  * 11 levels on 28 edge pixels, in 3 of 9 runs); after two animation frames, never (0 of 17).
  */
-export const TWO_FRAMES = 'new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))); setTimeout(done, 1000); })';
+const TWO_FRAMES = 'new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))); setTimeout(done, 1000); })';
 
 /** Runs in the page: replace the document with `html`, after removing what the last one's scripts set on the window. */
 const SWAP = new Function(`return async ({ html, keep, viewport }) => {

@@ -171,7 +171,7 @@ export class Renderer {
    * browser is gone, this rejects (pending or not) with a BrowserGone naming the job; a page whose
    * renderer process dies fails its job alone.
    */
-  private async withPage<T>(job: { name: string; html: string }, viewport: Viewport, use: (page: WarmPage) => Promise<T>): Promise<T> {
+  private async withPage<T>(job: { name: string; html: string; png?: unknown }, viewport: Viewport, use: (page: WarmPage) => Promise<T>): Promise<T> {
     if (this.chrome.gone) throw await this.chrome.goneFor(job.name, false);
     this.inFlight.add(job.name);
     let page: WarmPage | undefined;
@@ -189,7 +189,7 @@ export class Renderer {
       page = await this.take(viewport);
       page.begin(job.name, log, crashed);
       await page.setViewport(viewport);
-      await page.load(job.html, serve, { coverage: this.options.coverage, timeout: this.options.timeout ?? 60_000, log });
+      await page.load(job.html, serve, { coverage: this.options.coverage, timeout: this.options.timeout ?? 60_000, log, capture: !!job.png });
       const result = await use(page);
       ok = true;
       return result;
