@@ -156,7 +156,7 @@ describe('shushuo studio in Chrome: from a Word speech to signed-off print files
     const slow = (req: HTTPRequest) => void (req.method() === 'PATCH' ? setTimeout(() => void req.continue().catch(() => undefined), 700) : req.continue());
     page.on('request', slow);
     try {
-      for (const [field, text] of [['title', '数说非公党建'], ['office', '中共示例县委组织部'], ['officeCode', '示组'], ['issue', '12'], ['speaker', '张县长']]) {
+      for (const [field, text] of [['title', '数说非公党建'], ['office', '中共示例县委组织部'], ['officeCode', '示组'], ['issue', '12'], ['speaker', '张县长'], ['keywords', '党建, 基层']]) {
         const input = await page.$(`#doc-${field}`);
         await input!.click({ clickCount: 3 });
         await input!.type(text!);
@@ -165,6 +165,8 @@ describe('shushuo studio in Chrome: from a Word speech to signed-off print files
         assert.equal(await input!.evaluate((el) => (el as HTMLInputElement).value), text, `#doc-${field} keeps its text while it is saved`);
       }
       await page.waitForFunction(() => document.querySelector('.save-state .saved'));
+      // Once saved, a field shows what was stored: the keywords as the studio keeps them.
+      await page.waitForFunction(() => (document.querySelector('#doc-keywords') as HTMLInputElement).value === '党建、基层', { timeout: 5_000 });
     } finally {
       page.off('request', slow);
       await page.setRequestInterception(false);

@@ -15,7 +15,9 @@ export function documentView(main, { focus }) {
   const edited = new Set();
 
   const save = (changes) => change('PATCH', '/document', changes).then(() => {
+    // Saved: the fields show the server's answer again (the value as it was stored).
     for (const [key, value] of Object.entries(changes)) if (inputs.get(key)?.input.value === String(value)) edited.delete(key);
+    if (store.project) render(store.project);
   }, () => undefined);
 
   for (const field of DOCUMENT_FIELDS) {

@@ -151,7 +151,8 @@ export function figuresView(main, { focus, go }) {
   /** Cells typed in and not yet saved (figure id, field): a reply to an earlier change must not put their old value back. */
   const edited = new Map();
   const save = (id, key, value, input) => change('PATCH', `/figures/${encodeURIComponent(id)}`, { [key]: value }).then(() => {
-    if (input && input.value === value) edited.delete(`${id}\0${key}`);
+    // Saved: the cell shows the server's answer again (the value as it was stored).
+    if (input && input.value === value && edited.delete(`${id}\0${key}`) && store.project) patchRows(store.project);
   }, () => undefined);
 
   const cellInput = (f, key, p) => {
