@@ -251,7 +251,8 @@ export const ROWS_AT_ONCE = 3;
  * prints its pages on one thread, so with one for all three rows, 60 rows of briefing and card ran at
  * 3.89 rows/s, and with two at 4.26 (medians of five runs, taken in turn). A tab each (three) was not
  * faster (3.72 against 4.05, medians of three) and took the 10,000-row WeChat batch to 648 MB, a
- * renderer holding some 100 MB; with two it peaked at 558 MB.
+ * renderer holding some 100 MB; with two it peaked at 558–584 MB over runs of 60–200 s, near the 600 MB
+ * bound (one renderer: 494 MB). Renderers are not replaced in a long batch: tabs are.
  */
 export const BATCH_RENDERERS = 2;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
