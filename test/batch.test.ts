@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as XLSX from '@e965/xlsx';
 import { batch } from '../src/jobs/batch.js';
+import { BATCH_RENDERERS, ROWS_AT_ONCE } from '../src/pipeline.js';
 import { readYaml } from '../src/data/load.js';
 import { mapColumns, rowData, SheetDataError, toDate, toNumber, type Base } from '../src/data/rows.js';
 import { templateOutputs } from '../src/view/outputs.js';
@@ -308,6 +309,26 @@ describe('batch: stopped and resumed, and a sheet with an error cell', { timeout
   const out = join(OUT, 'stop');
   before(() => rmSync(out, { recursive: true, force: true }));
   after(() => rmSync(out, { recursive: true, force: true }));
+
+  it(`its rows at once share at most ${BATCH_RENDERERS} renderer processes (each holds some 100 MB in a long batch)`, async () => {
+    const file = sheetWith('renderers.csv', (rows) => Array.from({ length: 9 }, (_, i) => ({ ...rows[i % rows.length]!, name: `示例县${i + 1}` })));
+    const dir = join(out, 'renderers');
+    const child = spawn(process.execPath, [CLI, 'batch', '--data', file, '--base', BASE, '--template', 'wechat-square', '--out', dir], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let running = true;
+    void exited.then(() => (running = false));
+    // The batch's Chrome is the process whose profile is named for the batch's pid; its renderers are in its process group.
+    const counts: number[] = [];
+    while (running) {
+      const list = spawnSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' }).stdout.split('\n').map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null);
+      const browser = list.find((m) => m[3]!.includes(`shushuo-chrome-${child.pid}-`) && !m[3]!.includes('--type='));
+      if (browser) counts.push(list.filter((m) => m[2] === browser[1] && m[3]!.includes('--type=renderer')).length);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(await exited, 0);
+    assert.ok(Math.max(...counts) >= 1, `renderers seen: ${counts.join(' ')}`);
+    assert.ok(Math.max(...counts) <= BATCH_RENDERERS, `at most ${BATCH_RENDERERS} renderers, ${ROWS_AT_ONCE} rows at once: ${counts.join(' ')}`);
+  });
 
   it('Ctrl-C commits the rows done and writes batch.json; --resume renders only the rest', async () => {
     const file = sheetWith('stop.csv', (rows) => Array.from({ length: 8 }, (_, i) => ({ ...rows[i % rows.length]!, name: `示例县${i + 1}` })));
