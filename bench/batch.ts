@@ -85,11 +85,8 @@ export async function runBatchBench(options: { rows: number; rounds: number }): 
     // One browser with rows at once (the default, ROWS_AT_ONCE, and one fewer), and two browsers with
     // the sheet in halves. Each is run `rounds` times, in turn, so that the machine's load falls on all alike.
     const oneBrowser = (atOnce: number) => async (out: string): Promise<BatchRun> => {
-      const r: BatchRun = { seconds: 0, at20: 0, atEnd: 0 };
-      const t0 = performance.now();
-      await run(whole, out, atOnce, rows, r);
-      r.seconds = (performance.now() - t0) / 1000;
-      return r;
+      const memory = { at20: 0, atEnd: 0 };
+      return { seconds: await run(whole, out, atOnce, rows, memory), ...memory };
     };
     const twoBrowsers = async (out: string): Promise<BatchRun> => {
       const m = [{ at20: 0, atEnd: 0 }, { at20: 0, atEnd: 0 }];
