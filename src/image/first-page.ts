@@ -17,14 +17,19 @@ interface Pending {
   done: (status: string | undefined) => void;
 }
 
-let shell: { child: ChildProcess; pending: Pending[] } | undefined;
+interface Shell {
+  child: ChildProcess;
+  pending: Pending[];
+}
+
+let shell: Shell | undefined;
 let count = 0;
 
 /** The shell, started on first use (and again should it have died). */
-function started(): { child: ChildProcess; pending: Pending[] } {
+function started(): Shell {
   if (shell && shell.child.exitCode === null && !shell.child.killed) return shell;
   const child = spawn('sh', ['-c', LOOP], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const own = { child, pending: [] as Pending[] };
+  const own: Shell = { child, pending: [] };
   let partial = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     const lines = (partial + chunk).split('\n');
@@ -46,7 +51,7 @@ function started(): { child: ChildProcess; pending: Pending[] } {
 }
 
 /** Keep node running while an answer is awaited, and only then. */
-function waiting(own: { child: ChildProcess }, yes: boolean): void {
+function waiting(own: Shell, yes: boolean): void {
   for (const stream of [own.child.stdin, own.child.stdout] as unknown as ({ ref?: () => void; unref?: () => void } | null)[]) {
     if (yes) stream?.ref?.();
     else stream?.unref?.();
